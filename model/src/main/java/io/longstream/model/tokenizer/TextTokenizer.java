@@ -1,0 +1,72 @@
+package io.longstream.model.tokenizer;
+
+import ai.djl.huggingface.tokenizers.Encoding;
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.djl.huggingface.tokenizers.jni.CharSpan;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * A Hugging Face {@code tokenizer.json} loaded through DJL's native tokenizers binding, never truncating or
+ * padding: a document of any length comes back whole. Thread-safe.
+ */
+public final class TextTokenizer implements AutoCloseable {
+
+  private final HuggingFaceTokenizer tokenizer;
+
+  private TextTokenizer(HuggingFaceTokenizer tokenizer) {
+    this.tokenizer = tokenizer;
+  }
+
+  /** Loads {@code tokenizer.json} (a file, or a model directory containing one). */
+  public static TextTokenizer load(Path path) {
+    Path file = Files.isDirectory(path) ? path.resolve("tokenizer.json") : path;
+    if (!Files.isRegularFile(file)) {
+      throw new IllegalArgumentException("no tokenizer.json at " + file);
+    }
+    try {
+      return new TextTokenizer(
+          HuggingFaceTokenizer.newInstance(
+              file, Map.of("truncation", "false", "padding", "false", "addSpecialTokens", "true")));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException("invalid tokenizer " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Tokenizes {@code text}, adding the tokenizer's special tokens (e.g. BOS) when asked. */
+  public TokenizedText encode(String text, boolean addSpecialTokens) {
+    Encoding encoding = tokenizer.encode(text, addSpecialTokens, false);
+    CharSpan[] spans = encoding.getCharTokenSpans();
+    long[] ids = encoding.getIds();
+    int[] starts = new int[ids.length];
+    int[] ends = new int[ids.length];
+    int last = 0;
+    for (int i = 0; i < ids.length; i++) {
+      CharSpan span = spans[i];
+      if (span == null) {
+        starts[i] = last;
+        ends[i] = last;
+      } else {
+        starts[i] = span.getStart();
+        ends[i] = span.getEnd();
+        last = ends[i];
+      }
+    }
+    return new TokenizedText(ids, starts, ends);
+  }
+
+  /** Decodes ids back to text. */
+  public String decode(long[] ids) {
+    return tokenizer.decode(ids, false);
+  }
+
+  @Override
+  public void close() {
+    tokenizer.close();
+  }
+}

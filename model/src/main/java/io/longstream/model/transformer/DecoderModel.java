@@ -1,0 +1,182 @@
+package io.longstream.model.transformer;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.core.Embedding;
+import ai.djl.nn.core.Linear;
+import ai.djl.ndarray.types.SparseFormat;
+import io.longstream.model.cache.CacheStep;
+import io.longstream.model.cache.KvCache;
+import io.longstream.model.cache.NoCache;
+import io.longstream.model.config.ModelConfig;
+import io.longstream.model.positional.PositionalEncoding;
+import io.longstream.model.positional.PositionalStep;
+
+/**
+ * A decoder-only transformer of the Llama family (Llama, Mistral, Qwen2): embedding, N × (RMSNorm →
+ * grouped-query attention → residual, RMSNorm → SwiGLU MLP → residual), final RMSNorm, LM head. The same
+ * definition serves inference (with a {@link KvCache}) and training (with {@link NoCache}, gradients flow
+ * through every op). Thread-safe: weights are read-only; each call's state lives in its cache.
+ */
+public final class DecoderModel {
+
+  private final ModelConfig config;
+  private final DecoderWeights weights;
+  private final PositionalEncoding positional;
+  private final DataType dataType;
+  private final Device device;
+  private final float attentionScale;
+
+  public DecoderModel(
+      ModelConfig config, DecoderWeights weights, PositionalEncoding positional, DataType dataType, Device device) {
+    this.config = config;
+    this.weights = weights;
+    this.positional = positional;
+    this.dataType = dataType;
+    this.device = device;
+    this.attentionScale = (float) (1.0 / Math.sqrt(config.headDim()));
+  }
+
+  public ModelConfig config() {
+    return config;
+  }
+
+  public DecoderWeights weights() {
+    return weights;
+  }
+
+  public PositionalEncoding positional() {
+    return positional;
+  }
+
+  public DataType dataType() {
+    return dataType;
+  }
+
+  public Device device() {
+    return device;
+  }
+
+  /** A cache for one full causal forward (nothing kept), honouring the model's sliding window. */
+  public KvCache noCache() {
+    return new NoCache(config.slidingWindow(), dataType);
+  }
+
+  /** {@link #forward(NDManager, NDArray, long[], KvCache, boolean, AttentionObserver)} with logits. */
+  public ForwardResult forward(NDManager out, NDArray tokens, long[] positions, KvCache cache) {
+    return forward(out, tokens, positions, cache, true, null);
+  }
+
+  /**
+   * Runs one step.
+   *
+   * @param out manager that will own the result; every temporary is freed before returning
+   * @param tokens token ids [B, T] (int64)
+   * @param positions position id of each of the T tokens, as the positional scheme should see it
+   * @param cache earlier tokens' keys and values; updated by this step
+   * @param withLogits whether to apply the LM head (skip it when only hidden states are needed)
+   * @param observer receives attention probabilities per layer, or null
+   */
+  public ForwardResult forward(
+      NDManager out, NDArray tokens, long[] positions, KvCache cache, boolean withLogits, AttentionObserver observer) {
+    if (tokens.getShape().dimension() != 2 || tokens.getShape().get(1) != positions.length) {
+      throw new IllegalArgumentException(
+          "tokens must be [B, T] with T = positions.length, got " + tokens.getShape() + " and " + positions.length);
+    }
+    try (NDManager step = out.newSubManager(device);
+        NDScope scope = new NDScope()) {
+      CacheStep cacheStep = cache.begin(step, positions);
+      PositionalStep pos = positional.prepare(step, cacheStep.positions());
+      NDArray ids = tokens.toType(DataType.INT64, false);
+      NDArray x = pos.embed(Embedding.embedding(ids, weights.embedding(), SparseFormat.DENSE).head());
+      for (int layer = 0; layer < weights.layers().size(); layer++) {
+        x = decoderLayer(x, layer, cacheStep, pos, observer);
+      }
+      cacheStep.commit();
+      NDArray hidden = rmsNorm(x, weights.finalNorm());
+      NDArray logits = withLogits ? Linear.linear(hidden, weights.lmHead()).head() : null;
+      return new ForwardResult(keep(logits, out, scope), keep(hidden, out, scope));
+    }
+  }
+
+  private static NDArray keep(NDArray array, NDManager owner, NDScope scope) {
+    if (array == null) {
+      return null;
+    }
+    NDScope.unregister(array);
+    array.attach(owner);
+    return array;
+  }
+
+  /** x [B, T, D] → x + attention(norm(x)) → that + mlp(norm(that)). */
+  private NDArray decoderLayer(NDArray x, int layer, CacheStep cache, PositionalStep pos, AttentionObserver observer) {
+    LayerWeights w = weights.layers().get(layer);
+    NDArray attended = attention(rmsNorm(x, w.inputNorm()), w, layer, cache, pos, observer);
+    NDArray h = x.add(attended);
+    return h.add(swiGlu(rmsNorm(h, w.postAttentionNorm()), w));
+  }
+
+  /** Grouped-query attention of the step's tokens over the cache's entries. x [B, T, D] → [B, T, D]. */
+  private NDArray attention(
+      NDArray x, LayerWeights w, int layer, CacheStep cache, PositionalStep pos, AttentionObserver observer) {
+    long b = x.getShape().get(0);
+    long t = x.getShape().get(1);
+    int h = config.numAttentionHeads();
+    int hkv = config.numKeyValueHeads();
+    int dh = config.headDim();
+    NDArray qkv = w.qkvBias() == null ? Linear.linear(x, w.qkv()).head() : Linear.linear(x, w.qkv(), w.qkvBias()).head();
+    NDList parts = qkv.split(new long[] {(long) h * dh, (long) (h + hkv) * dh}, 2);
+    NDArray q = heads(parts.get(0), b, t, h, dh); // [B, H, T, Dh]
+    CacheStep.KeyValues kv = cache.append(layer, heads(parts.get(1), b, t, hkv, dh), heads(parts.get(2), b, t, hkv, dh));
+    NDArray keys = pos.keys(kv.keys()); // [B, Hkv, K, Dh]
+    long k = keys.getShape().get(2);
+    int groups = h / hkv;
+    // Query heads h = kv·G + g share key head kv: fold G into the query axis instead of repeating keys.
+    NDArray grouped = pos.queries(q).mul(attentionScale).reshape(b, hkv, groups * t, dh);
+    NDArray scores = grouped.matMul(keys.transpose(0, 1, 3, 2)).reshape(b, h, t, k);
+    NDArray bias = pos.attentionBias();
+    if (bias != null) {
+      scores = scores.add(bias);
+    }
+    if (cache.mask() != null) {
+      scores = scores.add(cache.mask());
+    }
+    NDArray probabilities = scores.softmax(3);
+    if (observer != null) {
+      observer.onAttention(layer, probabilities);
+    }
+    NDArray context = probabilities.reshape(b, hkv, groups * t, k).matMul(kv.values()); // [B, Hkv, G·T, Dh]
+    NDArray merged = context.reshape(b, h, t, dh).transpose(0, 2, 1, 3).reshape(b, t, (long) h * dh);
+    return Linear.linear(merged, w.output()).head();
+  }
+
+  /** [B, T, heads·Dh] → [B, heads, T, Dh]. */
+  private static NDArray heads(NDArray x, long b, long t, int heads, int dh) {
+    return x.reshape(b, t, heads, dh).transpose(0, 2, 1, 3);
+  }
+
+  /** SwiGLU MLP: down(silu(gate(x)) ⊙ up(x)). x [B, T, D] → [B, T, D]. */
+  private NDArray swiGlu(NDArray x, LayerWeights w) {
+    NDList gateUp = Linear.linear(x, w.gateUp()).head().split(2, 2);
+    NDArray gate = gateUp.get(0);
+    return Linear.linear(gate.mul(Activation.sigmoid(gate)).mul(gateUp.get(1)), w.down()).head();
+  }
+
+  /** RMSNorm as transformers computes it: weight ⊙ x / √(mean(x²) + ε), statistics in float32. */
+  private NDArray rmsNorm(NDArray x, NDArray weight) {
+    NDArray x32 = x.toType(DataType.FLOAT32, false);
+    NDArray inverseRms = x32.square().mean(new int[] {-1}, true).add(config.rmsNormEps()).pow(-0.5);
+    return x32.mul(inverseRms).toType(dataType, false).mul(weight);
+  }
+
+  /** Token ids [1, T] on the model's device. */
+  public NDArray tokens(NDManager manager, long[] ids) {
+    return manager.create(ids, new Shape(1, ids.length)).toDevice(device, false);
+  }
+}
