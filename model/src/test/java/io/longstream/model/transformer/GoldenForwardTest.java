@@ -1,0 +1,57 @@
+package io.longstream.model.transformer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import io.longstream.model.Fixtures;
+import io.longstream.model.engine.LanguageModel;
+import io.longstream.model.weights.SafetensorsFile;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The engine reproduces Hugging Face transformers' logits and final hidden states (after the final norm)
+ * on tiny random checkpoints covering each family, attention layout, dtype and rope type.
+ */
+class GoldenForwardTest {
+
+  static final double TOLERANCE = 1e-4;
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "llama-gqa",
+        "llama-mha-tied",
+        "qwen2-bias",
+        "mistral-sliding",
+        "llama-headdim",
+        "rope-linear",
+        "rope-dynamic",
+        "rope-yarn",
+        "rope-yarn-mscale",
+        "rope-llama3",
+        "rope-longrope",
+        "llama-sharded-bf16",
+        "llama-sharded-bf16-f32twin"
+      })
+  void shouldMatchTransformersLogitsAndHiddenStates(String name) {
+    try (LanguageModel lm = Fixtures.load(name);
+        NDManager manager = lm.manager().newSubManager();
+        SafetensorsFile expected = SafetensorsFile.open(Fixtures.golden(name).resolve("expected.safetensors"))) {
+      long[] ids = expected.load("input_ids", manager).toType(DataType.INT64, false).toLongArray();
+      long[] positions = expected.load("position_ids", manager).toType(DataType.INT64, false).toLongArray();
+      DecoderModel model = lm.model();
+      ForwardResult result = model.forward(manager, model.tokens(manager, ids), positions, model.noCache());
+      assertClose(result.logits().squeeze(0), expected.load("logits", manager), name + " logits");
+      assertClose(result.hidden().squeeze(0), expected.load("hidden", manager), name + " hidden");
+    }
+  }
+
+  static void assertClose(NDArray actual, NDArray expected, String what) {
+    assertThat(actual.getShape()).as(what + " shape").isEqualTo(expected.getShape());
+    float maxDiff = actual.sub(expected).abs().max().getFloat();
+    assertThat((double) maxDiff).as(what + " max |Δ|").isLessThanOrEqualTo(TOLERANCE);
+  }
+}
