@@ -51,6 +51,9 @@ public final class RopeScalings {
     FACTORIES.put(LinearRope.TYPE, LinearRope::new);
     FACTORIES.put(DynamicNtkRope.TYPE, DynamicNtkRope::new);
     FACTORIES.put(NtkAwareRope.TYPE, NtkAwareRope::new);
+    FACTORIES.put(YarnRope.TYPE, YarnRope::new);
+    FACTORIES.put(Llama3Rope.TYPE, Llama3Rope::new);
+    FACTORIES.put(LongRope.TYPE, LongRope::new);
   }
 
   private RopeScalings() {}
