@@ -54,6 +54,7 @@ public final class RopeScalings {
     FACTORIES.put(YarnRope.TYPE, YarnRope::new);
     FACTORIES.put(Llama3Rope.TYPE, Llama3Rope::new);
     FACTORIES.put(LongRope.TYPE, LongRope::new);
+    FACTORIES.put(TruncatedRope.TYPE, TruncatedRope::new);
   }
 
   private RopeScalings() {}
