@@ -5,6 +5,7 @@ import static io.longstream.model.config.ModelConfigParser.optDouble;
 import static io.longstream.model.config.ModelConfigParser.optString;
 
 import io.longstream.model.positional.rope.RopeParameters;
+import java.util.Set;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -14,6 +15,12 @@ import tools.jackson.databind.JsonNode;
 final class RopeParametersParser {
 
   private static final double DEFAULT_THETA = 10_000.0;
+
+  /** Types whose transformers compute function reads {@code factor} without a fallback (ntk: ours). */
+  private static final Set<String> FACTOR_REQUIRED = Set.of("linear", "dynamic", "ntk", "yarn", "llama3");
+
+  /** Types for which transformers derives a missing factor from the original context. */
+  private static final Set<String> DERIVED_FACTOR = Set.of("yarn", "longrope");
 
   private RopeParametersParser() {}
 
@@ -47,13 +54,7 @@ final class RopeParametersParser {
       type = "default";
     }
     Integer original = originalMax(root, section);
-    Double factor = optDouble(section, "factor");
-    if (factor == null && ("yarn".equals(type) || "longrope".equals(type)) && original != null) {
-      factor = (double) maxPositionEmbeddings / original; // transformers 5.x standardisation
-    }
-    if (factor != null && !(factor > 0)) {
-      throw new ModelConfigException(where + ".factor must be > 0, got " + factor);
-    }
+    Double factor = factor(root, section, type, where, original, maxPositionEmbeddings);
     return new RopeParameters(
         type,
         theta,
@@ -72,9 +73,49 @@ final class RopeParametersParser {
         optDouble(section, "truncation_wavelength"));
   }
 
-  /** original_max_position_embeddings may sit inside the scaling section or (Phi-3) at the top level. */
+  /**
+   * The scaling factor as transformers resolves it: for yarn and longrope derived as
+   * max_position_embeddings / original when absent (5.x), required for the other scaled types, and for a
+   * 4.x Phi-3 style longrope config always that ratio (see {@link #isTransformers4LongRope}).
+   */
+  private static Double factor(
+      JsonNode root, JsonNode section, String type, String where, Integer original, int maxPositionEmbeddings) {
+    Double given = optDouble(section, "factor");
+    if (given != null && !(given > 0)) {
+      throw new ModelConfigException(where + ".factor must be > 0, got " + given);
+    }
+    if (isTransformers4LongRope(root, type, where)
+        || (given == null && original != null && DERIVED_FACTOR.contains(type))) {
+      return (double) maxPositionEmbeddings / original;
+    }
+    if (given == null && FACTOR_REQUIRED.contains(type)) {
+      throw new ModelConfigException(where + ".factor is required for rope type '" + type + "'");
+    }
+    return given;
+  }
+
+  /**
+   * A 4.x layout longrope config with a top-level original_max_position_embeddings (Phi-3): transformers
+   * 4.x {@code _compute_longrope_parameters} then uses max_position_embeddings / original and ignores any
+   * given factor (5.x would keep a given factor; the checkpoint was written for 4.x).
+   */
+  private static boolean isTransformers4LongRope(JsonNode root, String type, String where) {
+    return "longrope".equals(type)
+        && "rope_scaling".equals(where)
+        && hasValue(root, "original_max_position_embeddings");
+  }
+
+  private static boolean hasValue(JsonNode node, String field) {
+    JsonNode value = node.get(field);
+    return value != null && !value.isNull();
+  }
+
+  /**
+   * original_max_position_embeddings may sit inside the scaling section or (Phi-3) at the top level; the
+   * top level wins, as in transformers 5.x {@code standardize_rope_params} and 4.x longrope.
+   */
   private static Integer originalMax(JsonNode root, JsonNode section) {
-    for (JsonNode node : new JsonNode[] {section, root}) {
+    for (JsonNode node : new JsonNode[] {root, section}) {
       JsonNode value = node.get("original_max_position_embeddings");
       if (value != null && !value.isNull()) {
         if (!value.isIntegralNumber() || value.intValue() <= 0) {
