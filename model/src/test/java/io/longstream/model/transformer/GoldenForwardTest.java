@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.DataType;
 import io.longstream.model.Fixtures;
 import io.longstream.model.engine.LanguageModel;
 import io.longstream.model.weights.SafetensorsFile;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -47,6 +48,40 @@ class GoldenForwardTest {
       assertClose(result.logits().squeeze(0), expected.load("logits", manager), name + " logits");
       assertClose(result.hidden().squeeze(0), expected.load("hidden", manager), name + " hidden");
     }
+  }
+
+  @Test
+  void shouldGiveTheF32TwinsLogitsFromShardedBf16WeightsToBf16Tolerance() {
+    try (LanguageModel bf16 = Fixtures.load("llama-sharded-bf16");
+        LanguageModel f32 = Fixtures.load("llama-sharded-bf16-f32twin");
+        NDManager manager = bf16.manager().newSubManager()) {
+      long[] ids = {1, 5, 9, 14, 3, 22, 17, 8};
+      long[] positions = {0, 1, 2, 3, 4, 5, 6, 7};
+      NDArray a = logits(bf16, manager, ids, positions);
+      NDArray b = logits(f32, manager, ids, positions);
+      float maxDiff = a.sub(b).abs().max().getFloat();
+      float scale = b.abs().max().getFloat();
+      // bf16 keeps 8 significand bits (relative rounding 2^-9 per weight); errors stay well under 5 %.
+      assertThat(maxDiff / scale).isLessThan(0.05f).isGreaterThan(0f);
+    }
+  }
+
+  @Test
+  void shouldNotGrowNativeMemoryAcrossCalls() {
+    try (LanguageModel lm = Fixtures.load("llama-gqa")) {
+      int weights = lm.manager().getManagedArrays().size();
+      for (int i = 0; i < 50; i++) {
+        try (NDManager call = lm.manager().newSubManager()) {
+          logits(lm, call, new long[] {1, 2, 3, 4}, new long[] {0, 1, 2, 3});
+        }
+        assertThat(lm.manager().getManagedArrays().size()).isEqualTo(weights);
+      }
+    }
+  }
+
+  private static NDArray logits(LanguageModel lm, NDManager manager, long[] ids, long[] positions) {
+    DecoderModel model = lm.model();
+    return model.forward(manager, model.tokens(manager, ids), positions, model.noCache()).logits();
   }
 
   static void assertClose(NDArray actual, NDArray expected, String what) {
