@@ -28,7 +28,7 @@ final class OwnedCopy {
   /** DJL wraps tensor storage in a ByteBuffer, whose capacity is an int. */
   static final long MAX_PIECE_BYTES = 1L << 30;
 
-  private static final int CHUNK_BYTES = 1 << 20;
+  private static final int CHUNK_BYTES = 1 << 16; // small: a per-load buffer, garbage at once
 
   private OwnedCopy() {}
 
