@@ -18,8 +18,8 @@ import java.nio.channels.FileChannel;
  * mapping: BF16 (widened here), misaligned tensors and tensors over 2 GiB.
  *
  * <p>Why not {@code manager.create(directBuffer, ...)}: DJL's {@code from_blob} leaves the memory
- * to the Java buffer, which the GC frees once the array that references it is closed, even while
- * a view ({@code reshape}, {@code transpose}, {@code get}) still points into it. Here the array is
+ * to the Java buffer, which the GC frees once the array that references it is closed, even while a
+ * view ({@code reshape}, {@code transpose}, {@code get}) still points into it. Here the array is
  * allocated first ({@code torch::empty}) and filled through the direct buffer that {@code
  * toByteBuffer(true)} wraps around its storage (no cleaner, no copy), so every view holds
  * refcounted libtorch storage and nothing depends on the GC. One copy: file to tensor.
@@ -63,7 +63,12 @@ final class OwnedCopy {
   }
 
   private static NDArray piece(
-      FileChannel channel, TensorEntry entry, long first, long count, Shape shape, NDManager manager)
+      FileChannel channel,
+      TensorEntry entry,
+      long first,
+      long count,
+      Shape shape,
+      NDManager manager)
       throws IOException {
     TensorDtype dtype = entry.info().dtype();
     NDArray array = manager.create(shape, dtype.loadedType());

@@ -57,7 +57,8 @@ class CheckpointLoadTest {
   @Test
   void shouldRoundTripF32ZeroCopyWithShapeAndValues() throws IOException {
     float[] values = randomFloats(12, 1);
-    Path model = single(new SafetensorsWriter().add("w", TensorDtype.F32, new Shape(3, 4), f32(values)));
+    Path model =
+        single(new SafetensorsWriter().add("w", TensorDtype.F32, new Shape(3, 4), f32(values)));
     try (Checkpoint checkpoint = Checkpoint.open(model)) {
       NDArray w = checkpoint.load("w", manager, new Shape(3, 4));
       assertThat(w.getDataType()).isEqualTo(DataType.FLOAT32);
@@ -69,7 +70,8 @@ class CheckpointLoadTest {
   @Test
   void shouldRoundTripF16Bits() throws IOException {
     short[] halves = {0x3C00, (short) 0xC000, 0x3800, 0x7BFF, 0x0400, 0x0001};
-    Path model = single(new SafetensorsWriter().add("h", TensorDtype.F16, new Shape(2, 3), f16(halves)));
+    Path model =
+        single(new SafetensorsWriter().add("h", TensorDtype.F16, new Shape(2, 3), f16(halves)));
     try (Checkpoint checkpoint = Checkpoint.open(model)) {
       NDArray h = checkpoint.load("h", manager);
       assertThat(h.getDataType()).isEqualTo(DataType.FLOAT16);
@@ -83,12 +85,23 @@ class CheckpointLoadTest {
 
   @Test
   void shouldWidenBf16ToF32Exactly() throws IOException {
-    float[] values = {1f, -2.5f, 0f, -0f, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY,
-        Float.intBitsToFloat(0x00010000), Float.intBitsToFloat(0x7F7F0000), Float.intBitsToFloat(0x7FC00000)};
+    float[] values = {
+      1f,
+      -2.5f,
+      0f,
+      -0f,
+      Float.POSITIVE_INFINITY,
+      Float.NEGATIVE_INFINITY,
+      Float.intBitsToFloat(0x00010000),
+      Float.intBitsToFloat(0x7F7F0000),
+      Float.intBitsToFloat(0x7FC00000)
+    };
     float[] random = randomFloats(1000, 2);
-    Path model = single(new SafetensorsWriter()
-        .add("specials", TensorDtype.BF16, new Shape(values.length), bf16(values))
-        .add("random", TensorDtype.BF16, new Shape(10, 100), bf16(random)));
+    Path model =
+        single(
+            new SafetensorsWriter()
+                .add("specials", TensorDtype.BF16, new Shape(values.length), bf16(values))
+                .add("random", TensorDtype.BF16, new Shape(10, 100), bf16(random)));
     try (Checkpoint checkpoint = Checkpoint.open(model)) {
       assertThat(checkpoint.info("random").dtype()).isEqualTo(TensorDtype.BF16);
       NDArray specials = checkpoint.load("specials", manager);
@@ -101,21 +114,26 @@ class CheckpointLoadTest {
 
   @Test
   void shouldRoundTripIntegerTensors() throws IOException {
-    Path model = single(new SafetensorsWriter()
-        .add("ids", TensorDtype.I64, new Shape(3), i64(Long.MIN_VALUE, 0, 1L << 40))
-        .add("q", TensorDtype.I32, new Shape(2), i32(-7, Integer.MAX_VALUE)));
+    Path model =
+        single(
+            new SafetensorsWriter()
+                .add("ids", TensorDtype.I64, new Shape(3), i64(Long.MIN_VALUE, 0, 1L << 40))
+                .add("q", TensorDtype.I32, new Shape(2), i32(-7, Integer.MAX_VALUE)));
     try (Checkpoint checkpoint = Checkpoint.open(model)) {
-      assertThat(checkpoint.load("ids", manager).toLongArray()).containsExactly(Long.MIN_VALUE, 0, 1L << 40);
+      assertThat(checkpoint.load("ids", manager).toLongArray())
+          .containsExactly(Long.MIN_VALUE, 0, 1L << 40);
       assertThat(checkpoint.load("q", manager).toIntArray()).containsExactly(-7, Integer.MAX_VALUE);
     }
   }
 
   @Test
   void shouldLoadScalarsAndEmptyTensors() throws IOException {
-    Path model = single(new SafetensorsWriter()
-        .add("scale", TensorDtype.F32, new Shape(), f32(0.125f))
-        .add("none", TensorDtype.F32, new Shape(0, 4), f32())
-        .add("none16", TensorDtype.BF16, new Shape(0), bf16()));
+    Path model =
+        single(
+            new SafetensorsWriter()
+                .add("scale", TensorDtype.F32, new Shape(), f32(0.125f))
+                .add("none", TensorDtype.F32, new Shape(0, 4), f32())
+                .add("none16", TensorDtype.BF16, new Shape(0), bf16()));
     try (Checkpoint checkpoint = Checkpoint.open(model)) {
       NDArray scale = checkpoint.load("scale", manager);
       assertThat(scale.getShape()).isEqualTo(new Shape());
@@ -128,8 +146,9 @@ class CheckpointLoadTest {
   @Test
   void shouldCopyMisalignedTensorsIntoOwnedMemory() throws IOException {
     // An F16 of 1 element leaves the F32 after it at data offset 2: not 4-byte aligned.
-    String header = "{\"h\":{\"dtype\":\"F16\",\"shape\":[1],\"data_offsets\":[0,2]},"
-        + "\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[2,10]}}  ";
+    String header =
+        "{\"h\":{\"dtype\":\"F16\",\"shape\":[1],\"data_offsets\":[0,2]},"
+            + "\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[2,10]}}  ";
     ByteBuffer data = ByteBuffer.allocate(10).put(f16((short) 0x3C00)).put(f32(3f, -4f));
     raw(dir.resolve(Checkpoint.SINGLE_FILE), header, data.array());
     try (Checkpoint checkpoint = Checkpoint.open(dir)) {
@@ -150,7 +169,8 @@ class CheckpointLoadTest {
       NDArray w = small.load("w", manager);
       assertThat(w.getShape()).isEqualTo(new Shape(7, 143));
       assertThat(w.toFloatArray()).containsExactly(values);
-      assertThat(bits(small.load("b", manager).toFloatArray())).containsExactly(truncatedToBf16(values));
+      assertThat(bits(small.load("b", manager).toFloatArray()))
+          .containsExactly(truncatedToBf16(values));
     }
   }
 
@@ -158,29 +178,35 @@ class CheckpointLoadTest {
   void shouldLoadShardedCheckpointThroughItsIndex() throws IOException {
     float[] a = randomFloats(6, 4);
     float[] b = randomFloats(4, 5);
-    new SafetensorsWriter().add("layer.0.w", TensorDtype.F32, new Shape(2, 3), f32(a))
+    new SafetensorsWriter()
+        .add("layer.0.w", TensorDtype.F32, new Shape(2, 3), f32(a))
         .write(dir.resolve("model-00001-of-00002.safetensors"));
-    new SafetensorsWriter().add("layer.1.w", TensorDtype.BF16, new Shape(4), bf16(b))
+    new SafetensorsWriter()
+        .add("layer.1.w", TensorDtype.BF16, new Shape(4), bf16(b))
         .add("unlisted", TensorDtype.F32, new Shape(1), f32(9f))
         .write(dir.resolve("model-00002-of-00002.safetensors"));
-    writeIndex("{\"metadata\":{\"total_size\":32},\"weight_map\":{"
-        + "\"layer.0.w\":\"model-00001-of-00002.safetensors\","
-        + "\"layer.1.w\":\"model-00002-of-00002.safetensors\"}}");
+    writeIndex(
+        "{\"metadata\":{\"total_size\":32},\"weight_map\":{"
+            + "\"layer.0.w\":\"model-00001-of-00002.safetensors\","
+            + "\"layer.1.w\":\"model-00002-of-00002.safetensors\"}}");
     try (Checkpoint checkpoint = Checkpoint.open(dir)) {
       assertThat(checkpoint.tensorNames()).containsExactly("layer.0.w", "layer.1.w");
       assertThat(checkpoint.contains("unlisted")).isFalse();
       assertThat(checkpoint.info("layer.1.w").dtype()).isEqualTo(TensorDtype.BF16);
       assertThat(checkpoint.load("layer.0.w", manager).toFloatArray()).containsExactly(a);
-      assertThat(bits(checkpoint.load("layer.1.w", manager).toFloatArray())).containsExactly(truncatedToBf16(b));
+      assertThat(bits(checkpoint.load("layer.1.w", manager).toFloatArray()))
+          .containsExactly(truncatedToBf16(b));
     }
   }
 
   @Test
   void shouldRejectIndexEntryMissingFromItsShard() throws IOException {
-    new SafetensorsWriter().add("a", TensorDtype.F32, new Shape(1), f32(1f))
+    new SafetensorsWriter()
+        .add("a", TensorDtype.F32, new Shape(1), f32(1f))
         .write(dir.resolve("model-00001-of-00001.safetensors"));
-    writeIndex("{\"weight_map\":{\"a\":\"model-00001-of-00001.safetensors\","
-        + "\"model.norm.weight\":\"model-00001-of-00001.safetensors\"}}");
+    writeIndex(
+        "{\"weight_map\":{\"a\":\"model-00001-of-00001.safetensors\","
+            + "\"model.norm.weight\":\"model-00001-of-00001.safetensors\"}}");
     assertThatThrownBy(() -> Checkpoint.open(dir))
         .isInstanceOf(CheckpointException.class)
         .hasMessageContaining("model-00001-of-00001.safetensors")
@@ -233,7 +259,9 @@ class CheckpointLoadTest {
 
   @Test
   void shouldNameTensorAndBothShapesOnShapeMismatch() throws IOException {
-    Path model = single(new SafetensorsWriter().add("w", TensorDtype.F32, new Shape(2, 3), f32(new float[6])));
+    Path model =
+        single(
+            new SafetensorsWriter().add("w", TensorDtype.F32, new Shape(2, 3), f32(new float[6])));
     try (Checkpoint checkpoint = Checkpoint.open(model)) {
       assertThatThrownBy(() -> checkpoint.load("w", manager, new Shape(3, 2)))
           .isInstanceOf(CheckpointException.class)
@@ -259,7 +287,8 @@ class CheckpointLoadTest {
     Path model = single(new SafetensorsWriter().add("w", TensorDtype.F32, new Shape(1), f32(1f)));
     Checkpoint checkpoint = Checkpoint.open(model);
     checkpoint.close();
-    assertThatThrownBy(() -> checkpoint.load("w", manager)).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> checkpoint.load("w", manager))
+        .isInstanceOf(IllegalStateException.class);
   }
 
   private void writeIndex(String json) throws IOException {

@@ -71,9 +71,14 @@ class SafetensorsWriterTest {
     NDArray w = manager.randomNormal(new Shape(5, 7));
     NDArray h = manager.create(new float[] {0.5f, -1f}).toType(DataType.FLOAT16, false);
     NDArray ids = manager.create(new long[] {3, 1, 4});
-    new SafetensorsWriter().add("w", w).add("h", h).add("ids", ids).write(dir.resolve(Checkpoint.SINGLE_FILE));
+    new SafetensorsWriter()
+        .add("w", w)
+        .add("h", h)
+        .add("ids", ids)
+        .write(dir.resolve(Checkpoint.SINGLE_FILE));
     try (Checkpoint checkpoint = Checkpoint.open(dir)) {
-      assertThat(checkpoint.info("w")).isEqualTo(new TensorInfo("w", TensorDtype.F32, new Shape(5, 7)));
+      assertThat(checkpoint.info("w"))
+          .isEqualTo(new TensorInfo("w", TensorDtype.F32, new Shape(5, 7)));
       assertThat(checkpoint.load("w", manager).toFloatArray()).containsExactly(w.toFloatArray());
       assertThat(checkpoint.load("h", manager).toType(DataType.FLOAT32, false).toFloatArray())
           .containsExactly(0.5f, -1f);
@@ -94,14 +99,18 @@ class SafetensorsWriterTest {
       assertThat(fresh.load("w", manager).toFloatArray()).containsExactly(7f, 8f, 9f);
     }
     try (var listing = Files.list(dir)) {
-      assertThat(listing.map(p -> p.getFileName().toString())).containsExactly(Checkpoint.SINGLE_FILE);
+      assertThat(listing.map(p -> p.getFileName().toString()))
+          .containsExactly(Checkpoint.SINGLE_FILE);
     }
   }
 
   @Test
   void shouldExposeMetadataToTheReader() throws IOException {
     Path file = dir.resolve("meta.safetensors");
-    new SafetensorsWriter().metadata("format", "pt").add("w", TensorDtype.F32, new Shape(), f32(1f)).write(file);
+    new SafetensorsWriter()
+        .metadata("format", "pt")
+        .add("w", TensorDtype.F32, new Shape(), f32(1f))
+        .write(file);
     try (SafetensorsFile st = SafetensorsFile.open(file)) {
       assertThat(st.metadata()).isEqualTo(Map.of("format", "pt"));
     }
@@ -109,14 +118,16 @@ class SafetensorsWriterTest {
 
   @Test
   void shouldRejectBytesThatDoNotMatchTheShape() {
-    assertThatThrownBy(() -> new SafetensorsWriter().add("w", TensorDtype.F32, new Shape(3), f32(1f, 2f)))
+    assertThatThrownBy(
+            () -> new SafetensorsWriter().add("w", TensorDtype.F32, new Shape(3), f32(1f, 2f)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("tensor 'w': F32 (3) needs 12 bytes, got 8");
   }
 
   @Test
   void shouldRejectDuplicateAndReservedNames() {
-    SafetensorsWriter writer = new SafetensorsWriter().add("w", TensorDtype.F32, new Shape(), f32(1f));
+    SafetensorsWriter writer =
+        new SafetensorsWriter().add("w", TensorDtype.F32, new Shape(), f32(1f));
     assertThatThrownBy(() -> writer.add("w", TensorDtype.F32, new Shape(), f32(2f)))
         .hasMessageContaining("tensor 'w' added twice");
     assertThatThrownBy(() -> writer.add("__metadata__", TensorDtype.F32, new Shape(), f32(2f)))
