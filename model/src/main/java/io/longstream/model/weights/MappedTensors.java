@@ -54,6 +54,7 @@ final class MappedTensors {
 
   /** Holds the mappings until its manager closes it; closing only lets go. */
   private static final class Lease implements AutoCloseable {
+    @SuppressWarnings("unused") // never read: holding it is the point
     private volatile MappedTensors held;
 
     Lease(MappedTensors held) {
