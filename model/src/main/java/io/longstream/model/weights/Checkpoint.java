@@ -19,15 +19,17 @@ import java.util.Set;
  * when both are present. Opening validates every file's header and that every tensor of the index
  * is in its shard; tensors a shard holds beyond its index entries are not visible.
  *
- * <p>Loading and memory: see {@link SafetensorsFile#load}. In short, F32/F16 tensors come
- * zero-copy from a memory mapping, BF16 is widened to F32 into libtorch-owned memory; closing the
- * checkpoint never invalidates arrays already loaded, whose mapping stays until they and the
- * managers they were loaded into are closed. One rule remains: a view of a zero-copy array must
- * not be attached to a manager other than the one it was loaded into without {@code duplicate()}.
+ * <p>Loading and memory: see {@link SafetensorsFile#load}. In short, F32/F16 tensors come zero-copy
+ * from a memory mapping, BF16 is widened to F32 into libtorch-owned memory; closing the checkpoint
+ * never invalidates arrays already loaded: a mapping stays until the arrays and the managers they
+ * were loaded into are closed. One rule remains: a view of a zero-copy array (including DJL's
+ * {@code toType}/{@code toDevice} to the same type/device, which alias) must not be attached to a
+ * manager other than the one it was loaded into; {@code duplicate()} it first.
  *
  * <pre>{@code
  * try (Checkpoint weights = Checkpoint.open(dir)) {
- *   NDArray wq = weights.load("model.layers.0.self_attn.q_proj.weight", manager, new Shape(H * Dh, D));
+ *   String name = "model.layers.0.self_attn.q_proj.weight";
+ *   NDArray wq = weights.load(name, manager, new Shape(H * Dh, D)); // (H*Dh, D)
  * }
  * }</pre>
  */
@@ -43,7 +45,8 @@ public final class Checkpoint implements AutoCloseable {
   private final Map<String, SafetensorsFile> fileOf;
   private final List<SafetensorsFile> files;
 
-  private Checkpoint(Path directory, Map<String, SafetensorsFile> fileOf, List<SafetensorsFile> files) {
+  private Checkpoint(
+      Path directory, Map<String, SafetensorsFile> fileOf, List<SafetensorsFile> files) {
     this.directory = directory;
     this.fileOf = Collections.unmodifiableMap(fileOf);
     this.files = List.copyOf(files);
@@ -64,8 +67,8 @@ public final class Checkpoint implements AutoCloseable {
     if (Files.isRegularFile(directory.resolve(INDEX_FILE))) {
       return sharded(directory, ShardIndex.read(directory.resolve(INDEX_FILE)));
     }
-    throw new CheckpointException(
-        "no " + SINGLE_FILE + " or " + INDEX_FILE + " in " + directory + " (only safetensors are read)");
+    String layouts = "no " + SINGLE_FILE + " or " + INDEX_FILE;
+    throw new CheckpointException(layouts + " in " + directory + " (only safetensors are read)");
   }
 
   /** The model directory. */
@@ -149,7 +152,9 @@ public final class Checkpoint implements AutoCloseable {
     try {
       Map<String, SafetensorsFile> fileOf = new LinkedHashMap<>();
       shardOf.forEach(
-          (name, shard) -> fileOf.put(name, holding(opened.computeIfAbsent(shard, SafetensorsFile::open), name)));
+          (name, shard) ->
+              fileOf.put(
+                  name, holding(opened.computeIfAbsent(shard, SafetensorsFile::open), name)));
       return new Checkpoint(directory, fileOf, new ArrayList<>(opened.values()));
     } catch (RuntimeException e) {
       opened.values().forEach(SafetensorsFile::close);

@@ -30,11 +30,12 @@ final class MappedTensors {
   private final String leaseId = "longstream-safetensors-mapping-" + SEQUENCE.incrementAndGet();
 
   /**
-   * The mapped bytes of {@code entry}, mapped once per file. The returned buffer is a duplicate,
-   * so DJL may move its limit without touching the shared one.
+   * The mapped bytes of {@code entry}, mapped once per file. The returned buffer is a duplicate, so
+   * DJL may move its limit without touching the shared one.
    */
   ByteBuffer region(FileChannel channel, FileChannel.MapMode mode, TensorEntry entry) {
-    ByteBuffer mapped = regions.computeIfAbsent(entry.info().name(), n -> map(channel, mode, entry));
+    ByteBuffer mapped =
+        regions.computeIfAbsent(entry.info().name(), n -> map(channel, mode, entry));
     return mapped.duplicate();
   }
 
@@ -53,6 +54,7 @@ final class MappedTensors {
 
   /** Holds the mappings until its manager closes it; closing only lets go. */
   private static final class Lease implements AutoCloseable {
+    @SuppressWarnings("unused") // never read: holding it is the point
     private volatile MappedTensors held;
 
     Lease(MappedTensors held) {

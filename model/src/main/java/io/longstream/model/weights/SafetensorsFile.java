@@ -25,10 +25,11 @@ import java.util.Set;
  * <p>Loading (see {@link #load}): F32, F16, I32 and I64 tensors are served zero-copy from a memory
  * mapping of the file ({@code from_blob}: no anonymous memory, pages come from the page cache).
  * BF16 is widened to F32 in Java into memory owned by libtorch; tensors of 2 GiB or more and
- * tensors misaligned in the file are copied there too. The mapping is {@link MapMode#PRIVATE} (copy-on-write) when the file can
- * be opened for writing, so an in-place op on a loaded array changes this process's copy, never
- * the file, and does not fault; on a read-only file it falls back to {@link MapMode#READ_ONLY},
- * where an in-place write crashes the JVM: {@code duplicate()} first.
+ * tensors misaligned in the file are copied there too. The mapping is {@link MapMode#PRIVATE}
+ * (copy-on-write) when the file can be opened for writing, so an in-place op on a loaded array
+ * changes this process's copy, never the file, and does not fault; on a read-only file it falls
+ * back to {@link MapMode#READ_ONLY}, where an in-place write crashes the JVM: {@code duplicate()}
+ * first.
  *
  * <p>Lifetime: closing this file never unmaps memory that arrays still use; see {@link #load}. The
  * file must not be truncated or rewritten in place while it is open or its arrays live (write new
@@ -47,7 +48,8 @@ public final class SafetensorsFile implements AutoCloseable {
   private final long pieceBytes;
   private volatile boolean closed;
 
-  private SafetensorsFile(Path path, FileChannel channel, MapMode mapMode, SafetensorsHeader header) {
+  private SafetensorsFile(
+      Path path, FileChannel channel, MapMode mapMode, SafetensorsHeader header) {
     this.path = path;
     this.channel = channel;
     this.mapMode = mapMode;
@@ -120,11 +122,16 @@ public final class SafetensorsFile implements AutoCloseable {
    * info(name).dtype().loadedType()} and the stored shape.
    *
    * <p>Memory: a zero-copy array reads the file's mapping, which stays mapped while the array is
-   * open and at least until {@code manager} is closed, even after this file is closed; its views
-   * are safe while they live in {@code manager}. Do not attach a view of a loaded array to another
-   * manager ({@code view.attach(longLived)}) without {@code duplicate()}: load into the long-lived
-   * manager instead. Arrays loaded from the same tensor share memory. Copied arrays (BF16) own
-   * their memory and have no such rule.
+   * open and at least until {@code manager} is closed, even after this file is closed. Views of it
+   * ({@code reshape}, {@code transpose}, {@code get}, and also DJL's {@code toType} and {@code
+   * toDevice} to the same type and device, which alias even with {@code copy=true}) are safe while
+   * they live in {@code manager}. Do not attach such a view to another manager without {@code
+   * duplicate()} (a real copy): load into the long-lived manager instead. Arrays loaded from the
+   * same tensor share memory. Copied arrays (BF16) own their memory and have no such rule.
+   *
+   * <p>Cost: the mappings stay until {@code manager} closes even when only copies are kept. To drop
+   * them sooner, load into a short-lived sub-manager and attach out only real copies ({@code
+   * duplicate()}, {@code concat}, a {@code toType} that changes the type).
    *
    * @throws CheckpointException if there is no such tensor or it cannot be read
    * @throws IllegalStateException if this file is closed
@@ -135,9 +142,12 @@ public final class SafetensorsFile implements AutoCloseable {
       throw new IllegalStateException(path + " is closed");
     }
     try {
-      return mappable(entry) ? mapped(entry, manager) : OwnedCopy.read(channel, entry, manager, pieceBytes);
+      return mappable(entry)
+          ? mapped(entry, manager)
+          : OwnedCopy.read(channel, entry, manager, pieceBytes);
     } catch (IOException | UncheckedIOException e) {
-      throw new CheckpointException(path + ": cannot read tensor '" + name + "': " + e.getMessage(), e);
+      throw new CheckpointException(
+          path + ": cannot read tensor '" + name + "': " + e.getMessage(), e);
     }
   }
 
@@ -151,9 +161,7 @@ public final class SafetensorsFile implements AutoCloseable {
     return load(name, manager);
   }
 
-  /**
-   * Closes the file. Arrays already loaded stay valid (see {@link #load}); further loads fail.
-   */
+  /** Closes the file. Arrays already loaded stay valid (see {@link #load}); further loads fail. */
   @Override
   public void close() {
     closed = true;
@@ -175,7 +183,9 @@ public final class SafetensorsFile implements AutoCloseable {
   static void checkShape(TensorInfo info, Shape expected, Path where) {
     if (!info.shape().equals(expected)) {
       throw new CheckpointException(
-          where + ": tensor '" + info.name() + "' has shape " + info.shape() + ", expected " + expected);
+          String.format(
+              "%s: tensor '%s' has shape %s, expected %s",
+              where, info.name(), info.shape(), expected));
     }
   }
 
@@ -227,14 +237,16 @@ public final class SafetensorsFile implements AutoCloseable {
       }
       long length = readLength(channel);
       if (length < 0 || length > size - Long.BYTES) {
+        String declared = Long.toUnsignedString(length);
         throw new IllegalArgumentException(
-            "header length " + Long.toUnsignedString(length) + " exceeds the file (" + size + " bytes)");
+            String.format("header length %s exceeds the file (%d bytes)", declared, size));
       }
       if (length > SafetensorsHeader.MAX_HEADER_BYTES) {
         throw new IllegalArgumentException("header length " + length + " exceeds the 100 MB limit");
       }
       long dataStart = Long.BYTES + length;
-      return SafetensorsHeader.parse(readBytes(channel, Long.BYTES, (int) length), dataStart, size - dataStart);
+      return SafetensorsHeader.parse(
+          readBytes(channel, Long.BYTES, (int) length), dataStart, size - dataStart);
     } catch (IOException e) {
       throw new CheckpointException("cannot read " + path + ": " + e, e);
     } catch (IllegalArgumentException e) {
@@ -247,7 +259,8 @@ public final class SafetensorsFile implements AutoCloseable {
     return bytes.order(ByteOrder.LITTLE_ENDIAN).getLong();
   }
 
-  private static byte[] readBytes(FileChannel channel, long position, int length) throws IOException {
+  private static byte[] readBytes(FileChannel channel, long position, int length)
+      throws IOException {
     ByteBuffer buffer = ByteBuffer.allocate(length);
     while (buffer.hasRemaining()) {
       if (channel.read(buffer, position + buffer.position()) < 0) {

@@ -155,8 +155,9 @@ record SafetensorsHeader(Map<String, TensorEntry> entries, Map<String, String> m
     long expected = storedBytes(info);
     if (end - begin != expected) {
       throw new IllegalArgumentException(
-          "data_offsets [" + begin + ", " + end + "] span " + (end - begin) + " bytes but "
-              + info.dtype() + " " + info.shape() + " needs " + expected);
+          String.format(
+              "data_offsets [%d, %d] span %d bytes but %s %s needs %d",
+              begin, end, end - begin, info.dtype(), info.shape(), expected));
     }
     return new TensorEntry(info, dataStart + begin, end - begin);
   }
@@ -194,8 +195,8 @@ record SafetensorsHeader(Map<String, TensorEntry> entries, Map<String, String> m
   private static String tilingError(TensorEntry previous, TensorEntry entry, long covered) {
     String name = "tensor '" + entry.info().name() + "'";
     if (previous == null) {
-      return name + " starts at data offset " + (entry.position() - covered)
-          + " leaving unindexed bytes at the start of the data section";
+      long offset = entry.position() - covered;
+      return name + " starts at data offset " + offset + ", leaving unindexed bytes before it";
     }
     String other = "tensor '" + previous.info().name() + "'";
     return entry.position() < covered

@@ -25,19 +25,23 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Writes a safetensors file in the Hugging Face layout: an 8-byte little-endian header length,
- * the JSON header padded with spaces to a multiple of 8 bytes, then the tensors back to back,
- * ordered by element size (largest first) then name so that every tensor is aligned to its
- * element size, as the reference writer does.
+ * Writes a safetensors file in the Hugging Face layout: an 8-byte little-endian header length, the
+ * JSON header padded with spaces to a multiple of 8 bytes, then the tensors back to back, ordered
+ * by element size (largest first) then name so that every tensor is aligned to its element size, as
+ * the reference writer does.
  *
- * <p>The file is written next to its destination and renamed into place, so a reader that has
- * the previous version mapped keeps reading the old bytes instead of faulting.
+ * <p>The file is written next to its destination and renamed into place, so a reader that has the
+ * previous version mapped keeps reading the old bytes instead of faulting.
  *
  * <pre>{@code
- * new SafetensorsWriter().metadata("format", "pt").add("lm_head.weight", w).write(dir.resolve("model.safetensors"));
+ * new SafetensorsWriter()
+ *     .metadata("format", "pt")
+ *     .add("lm_head.weight", w)
+ *     .write(dir.resolve(Checkpoint.SINGLE_FILE));
  * }</pre>
  *
- * <p>Not thread-safe; {@code add}ed arrays are read by {@link #write} and must stay open until then.
+ * <p>Not thread-safe; {@code add}ed arrays are read by {@link #write} and must stay open until
+ * then.
  */
 public final class SafetensorsWriter {
 
@@ -80,8 +84,9 @@ public final class SafetensorsWriter {
     Pending pending = new Pending(name, dtype, shape, data::duplicate);
     if (pending.length() != data.remaining()) {
       throw new IllegalArgumentException(
-          "tensor '" + name + "': " + dtype + " " + shape + " needs " + pending.length()
-              + " bytes, got " + data.remaining());
+          String.format(
+              "tensor '%s': %s %s needs %d bytes, got %d",
+              name, dtype, shape, pending.length(), data.remaining()));
     }
     return put(pending);
   }
@@ -93,12 +98,19 @@ public final class SafetensorsWriter {
    */
   public void write(Path file) throws IOException {
     List<Pending> ordered = new ArrayList<>(tensors.values());
-    ordered.sort(Comparator.comparingInt((Pending p) -> -p.dtype().byteSize()).thenComparing(Pending::name));
+    ordered.sort(
+        Comparator.comparingInt((Pending p) -> -p.dtype().byteSize()).thenComparing(Pending::name));
     byte[] header = header(ordered);
-    Path temp = Files.createTempFile(file.toAbsolutePath().getParent(), file.getFileName() + ".", ".tmp");
+    Path temp =
+        Files.createTempFile(file.toAbsolutePath().getParent(), file.getFileName() + ".", ".tmp");
     try {
       try (FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-        writeAll(out, ByteBuffer.allocate(Long.BYTES).order(ByteOrder.LITTLE_ENDIAN).putLong(header.length).flip());
+        writeAll(
+            out,
+            ByteBuffer.allocate(Long.BYTES)
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .putLong(header.length)
+                .flip());
         writeAll(out, ByteBuffer.wrap(header));
         for (Pending tensor : ordered) {
           writeAll(out, tensor.bytes().get());
@@ -125,7 +137,8 @@ public final class SafetensorsWriter {
     return Arrays.stream(TensorDtype.values())
         .filter(d -> d.isNativeToDjl() && d.loadedType() == type)
         .findFirst()
-        .orElseThrow(() -> new IllegalArgumentException("tensor '" + name + "': cannot write " + type));
+        .orElseThrow(
+            () -> new IllegalArgumentException("tensor '" + name + "': cannot write " + type));
   }
 
   private byte[] header(List<Pending> ordered) {

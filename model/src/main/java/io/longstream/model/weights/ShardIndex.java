@@ -61,7 +61,9 @@ final class ShardIndex {
     Path path = directory.resolve(shard.asString()).normalize();
     if (!directory.equals(path.getParent())) {
       throw new IllegalArgumentException(
-          "shard '" + shard.asString() + "' of tensor '" + tensor + "' is not a file in " + directory);
+          String.format(
+              "shard '%s' of tensor '%s' is not a file in %s",
+              shard.asString(), tensor, directory));
     }
     return path;
   }

@@ -5,8 +5,8 @@ import java.util.Arrays;
 import java.util.stream.Collectors;
 
 /**
- * The safetensors element types longstream reads, by their header name ({@code "F32"}...), with
- * the size of one stored element and the DJL type an array has once loaded.
+ * The safetensors element types longstream reads, by their header name ({@code "F32"}...), with the
+ * size of one stored element and the DJL type an array has once loaded.
  *
  * <p>BF16 loads as {@link DataType#FLOAT32}: DJL 0.35 aborts the JVM on any bfloat16 array, so the
  * reader widens BF16 in Java, which is exact (a bfloat16 is the top half of a float32).

@@ -21,7 +21,8 @@ final class TestFiles {
 
   /** A file whose length field says {@code declaredLength}, whatever follows. */
   static Path rawWithLength(Path file, long declaredLength, byte[] json, byte[] data) {
-    ByteBuffer bytes = ByteBuffer.allocate(8 + json.length + data.length).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer bytes =
+        ByteBuffer.allocate(8 + json.length + data.length).order(ByteOrder.LITTLE_ENDIAN);
     bytes.putLong(declaredLength).put(json).put(data);
     try {
       return Files.write(file, bytes.array());
