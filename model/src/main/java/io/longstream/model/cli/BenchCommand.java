@@ -2,6 +2,7 @@ package io.longstream.model.cli;
 
 import ai.djl.ndarray.NDManager;
 import io.longstream.model.engine.LanguageModel;
+import io.longstream.model.transformer.NoGrad;
 import io.longstream.model.streaming.DocumentStream;
 import io.longstream.model.streaming.PositionMode;
 import io.longstream.model.streaming.StreamingEngine;
@@ -62,7 +63,8 @@ public final class BenchCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--tokens must be ≥ 2, --iterations ≥ 1, --warmup ≥ 0");
     }
     long began = System.nanoTime();
-    try (LanguageModel lm = modelOptions.load()) {
+    try (NoGrad noGrad = NoGrad.enter();
+        LanguageModel lm = modelOptions.load()) {
       Map<String, Object> out = new LinkedHashMap<>();
       out.put("load_seconds", (System.nanoTime() - began) / 1e9);
       out.put("rss_after_load_mb", rssMegabytes("VmRSS"));

@@ -3,6 +3,7 @@ package io.longstream.model.cli;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.longstream.model.engine.LanguageModel;
+import io.longstream.model.transformer.NoGrad;
 import io.longstream.model.tokenizer.TokenizedText;
 import io.longstream.model.transformer.DecoderModel;
 import io.longstream.model.transformer.ForwardResult;
@@ -37,7 +38,8 @@ public final class ForwardCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    try (LanguageModel lm = modelOptions.load();
+    try (NoGrad noGrad = NoGrad.enter();
+        LanguageModel lm = modelOptions.load();
         NDManager manager = lm.manager().newSubManager()) {
       Map<String, Object> out = new LinkedHashMap<>();
       long[] ids;

@@ -9,6 +9,7 @@ import io.longstream.model.positional.PositionalEncodings;
 import io.longstream.model.tokenizer.TextTokenizer;
 import io.longstream.model.transformer.DecoderModel;
 import io.longstream.model.transformer.DecoderWeights;
+import io.longstream.model.transformer.FusedAttention;
 import io.longstream.model.transformer.WeightLoader;
 import io.longstream.model.weights.Checkpoint;
 import java.nio.file.Files;
@@ -57,7 +58,8 @@ public final class LanguageModel implements AutoCloseable {
           weights,
           PositionalEncodings.create(config, options.resolvedDataType()),
           options.resolvedDataType(),
-          options.resolvedDevice());
+          options.resolvedDevice(),
+          FusedAttention.load(manager));
       Path tokenizerFile = directory.resolve("tokenizer.json");
       TextTokenizer tokenizer = Files.isRegularFile(tokenizerFile) ? TextTokenizer.load(tokenizerFile) : null;
       return new LanguageModel(directory, manager, model, tokenizer);

@@ -13,6 +13,7 @@ import io.longstream.model.engine.LanguageModel;
 import io.longstream.model.positional.RotaryEncoding;
 import io.longstream.model.transformer.DecoderModel;
 import io.longstream.model.transformer.ForwardResult;
+import io.longstream.model.transformer.NoGrad;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -119,7 +120,8 @@ public final class DocumentStream implements AutoCloseable {
     long start = processedTokens;
     processedTokens += chunk.length;
     boolean sampled = settings.samplesDiagnostics(index);
-    try (NDManager step = manager.newSubManager()) {
+    try (NoGrad noGrad = NoGrad.enter();
+        NDManager step = manager.newSubManager()) {
       AttentionStatistics attention = sampled ? new AttentionStatistics(config.numHiddenLayers(), settings.sinks()) : null;
       long began = System.nanoTime();
       StepOutput output = cache != null ? cached(step, chunk, attention) : recomputed(step, chunk, attention);

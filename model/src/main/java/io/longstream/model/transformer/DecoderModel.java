@@ -10,6 +10,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.core.Embedding;
 import ai.djl.nn.core.Linear;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.ndarray.types.SparseFormat;
 import io.longstream.model.cache.CacheStep;
 import io.longstream.model.cache.KvCache;
@@ -32,9 +33,26 @@ public final class DecoderModel {
   private final DataType dataType;
   private final Device device;
   private final float attentionScale;
+  private final FusedAttention fused;
 
+  /** A model that computes attention from its parts (always possible; needed for gradients and diagnostics). */
   public DecoderModel(
       ModelConfig config, DecoderWeights weights, PositionalEncoding positional, DataType dataType, Device device) {
+    this(config, weights, positional, dataType, device, null);
+  }
+
+  /**
+   * A model that uses {@code fused} attention whenever nothing needs the probabilities (no observer) and
+   * no gradient is recorded; {@code fused} may be null.
+   */
+  public DecoderModel(
+      ModelConfig config,
+      DecoderWeights weights,
+      PositionalEncoding positional,
+      DataType dataType,
+      Device device,
+      FusedAttention fused) {
+    this.fused = fused;
     this.config = config;
     this.weights = weights;
     this.positional = positional;
@@ -135,10 +153,38 @@ public final class DecoderModel {
     NDArray q = heads(parts.get(0), b, t, h, dh); // [B, H, T, Dh]
     CacheStep.KeyValues kv = cache.append(layer, heads(parts.get(1), b, t, hkv, dh), heads(parts.get(2), b, t, hkv, dh));
     NDArray keys = pos.keys(kv.keys()); // [B, Hkv, K, Dh]
+    NDArray context;
+    if (fused != null && observer == null && !JniUtils.isGradMode()) {
+      context = fused.attend(pos.queries(q), keys, kv.values(), additiveMask(cache, pos, t, keys), attentionScale);
+    } else {
+      context = composedAttention(pos.queries(q), keys, kv.values(), cache, pos, layer, observer);
+    }
+    NDArray merged = context.transpose(0, 2, 1, 3).reshape(b, t, (long) h * dh);
+    return Linear.linear(merged, w.output()).head();
+  }
+
+  /** Mask and positional bias as one additive term for the fused kernel. */
+  private static NDArray additiveMask(CacheStep cache, PositionalStep pos, long t, NDArray keys) {
+    NDArray mask = cache.mask();
+    if (mask == null) {
+      mask = keys.getManager().zeros(new Shape(t, keys.getShape().get(2)), keys.getDataType());
+    }
+    NDArray bias = pos.attentionBias();
+    return bias == null ? mask : bias.add(mask);
+  }
+
+  /** softmax(q·kᵀ/√Dh + bias + mask)·v from its parts. q [B, H, T, Dh] → [B, H, T, Dh]. */
+  private NDArray composedAttention(
+      NDArray q, NDArray keys, NDArray values, CacheStep cache, PositionalStep pos, int layer, AttentionObserver observer) {
+    long b = q.getShape().get(0);
+    long t = q.getShape().get(2);
+    int h = config.numAttentionHeads();
+    int hkv = config.numKeyValueHeads();
+    int dh = config.headDim();
     long k = keys.getShape().get(2);
     int groups = h / hkv;
     // Query heads h = kv·G + g share key head kv: fold G into the query axis instead of repeating keys.
-    NDArray grouped = pos.queries(q).mul(attentionScale).reshape(b, hkv, groups * t, dh);
+    NDArray grouped = q.mul(attentionScale).reshape(b, hkv, groups * t, dh);
     NDArray scores = grouped.matMul(keys.transpose(0, 1, 3, 2)).reshape(b, h, t, k);
     NDArray bias = pos.attentionBias();
     if (bias != null) {
@@ -151,9 +197,7 @@ public final class DecoderModel {
     if (observer != null) {
       observer.onAttention(layer, probabilities);
     }
-    NDArray context = probabilities.reshape(b, hkv, groups * t, k).matMul(kv.values()); // [B, Hkv, G·T, Dh]
-    NDArray merged = context.reshape(b, h, t, dh).transpose(0, 2, 1, 3).reshape(b, t, (long) h * dh);
-    return Linear.linear(merged, w.output()).head();
+    return probabilities.reshape(b, hkv, groups * t, k).matMul(values).reshape(b, h, t, dh);
   }
 
   /** [B, T, heads·Dh] → [B, heads, T, Dh]. */
