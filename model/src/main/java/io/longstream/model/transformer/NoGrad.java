@@ -1,5 +1,6 @@
 package io.longstream.model.transformer;
 
+import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;
 
 /**
@@ -13,6 +14,7 @@ public final class NoGrad implements AutoCloseable {
   private final boolean previous;
 
   private NoGrad() {
+    Engine.getEngine("PyTorch"); // loads libtorch if this is the process's first use of it
     previous = JniUtils.isGradMode();
     JniUtils.setGradMode(false);
   }
