@@ -30,6 +30,13 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  */
 public final class EvaluationReport {
 
+  static {
+    // Charts are drawn into an image; never reach for a display (servers and CI have none).
+    if (System.getProperty("java.awt.headless") == null) {
+      System.setProperty("java.awt.headless", "true");
+    }
+  }
+
   public static final String CSV = "perplexity.csv";
   public static final String MARKDOWN = "perplexity.md";
   public static final String PNG = "perplexity.png";
