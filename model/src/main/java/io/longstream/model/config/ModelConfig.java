@@ -19,7 +19,8 @@ import io.longstream.model.positional.rope.RopeParameters;
  * @param rope RoPE base and scaling (used when {@code positionalEncoding} is {@code rope})
  * @param partialRotaryFactor fraction of Dh that is rotated
  * @param rotaryLayout which channels form a rotation pair
- * @param positionalEncoding the positional scheme's registry name ({@code rope} for every HF family)
+ * @param positionalEncoding the positional scheme's registry name ({@code rope} for every HF family;
+ *     {@code nope}, {@code sinusoidal}, {@code learned}, {@code t5} or {@code alibi} for models trained here)
  * @param maxPositionEmbeddings the context the checkpoint declares
  * @param tieWordEmbeddings whether the LM head reuses the embedding matrix
  * @param vocabSize V
@@ -52,6 +53,30 @@ public record ModelConfig(
   /** Number of rotated channels per head: int(Dh × partial_rotary_factor), as transformers computes it. */
   public int rotaryDim() {
     return (int) (headDim * partialRotaryFactor);
+  }
+
+  /** The same config with other RoPE parameters (e.g. a scaling tried at inference time). */
+  public ModelConfig withRope(RopeParameters newRope) {
+    return new ModelConfig(
+        family,
+        hiddenSize,
+        intermediateSize,
+        numHiddenLayers,
+        numAttentionHeads,
+        numKeyValueHeads,
+        headDim,
+        rmsNormEps,
+        newRope,
+        partialRotaryFactor,
+        rotaryLayout,
+        positionalEncoding,
+        maxPositionEmbeddings,
+        tieWordEmbeddings,
+        vocabSize,
+        attentionBias,
+        mlpBias,
+        slidingWindow,
+        torchDtype);
   }
 
   /** Query heads per key/value head. */

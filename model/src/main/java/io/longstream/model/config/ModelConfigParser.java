@@ -1,5 +1,6 @@
 package io.longstream.model.config;
 
+import io.longstream.model.positional.PositionalEncodings;
 import io.longstream.model.positional.rope.RopeParameters;
 import io.longstream.model.positional.rope.RopeScalings;
 import java.io.IOException;
@@ -91,6 +92,10 @@ public final class ModelConfigParser {
     String positional = optString(root, "longstream_positional_encoding");
     if (positional == null) {
       positional = "rope";
+    }
+    if (!PositionalEncodings.known().contains(positional)) {
+      throw new ModelConfigException(
+          "longstream_positional_encoding '" + positional + "' is unknown; known: " + PositionalEncodings.known());
     }
     ModelConfig config = new ModelConfig(
         family,

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.jni.JniUtils;
 import io.longstream.model.config.ModelConfig;
 import io.longstream.model.config.ModelConfigParser;
+import io.longstream.model.positional.ParameterSource;
 import io.longstream.model.positional.PositionalEncodings;
 import io.longstream.model.tokenizer.TextTokenizer;
 import io.longstream.model.transformer.DecoderModel;
@@ -14,10 +15,12 @@ import io.longstream.model.transformer.WeightLoader;
 import io.longstream.model.weights.Checkpoint;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.UnaryOperator;
 
 /**
  * A checkpoint directory in the Hugging Face layout ({@code config.json}, safetensors weights, optional
  * {@code tokenizer.json}) loaded once: the validated config, the model, and the tokenizer when present.
+ * Learned positional tensors (e.g. {@code model.positional.learned.weight}) come from the same checkpoint.
  * Owns the native memory of the weights until {@link #close()}.
  */
 public final class LanguageModel implements AutoCloseable {
@@ -41,10 +44,18 @@ public final class LanguageModel implements AutoCloseable {
 
   /** Loads {@code directory} with the given options. */
   public static LanguageModel load(Path directory, EngineOptions options) {
+    return load(directory, options, UnaryOperator.identity());
+  }
+
+  /**
+   * Loads {@code directory} with the given options, running the model with {@code override} applied to the
+   * parsed config (e.g. another RoPE scaling at inference time; the weights must still fit the config).
+   */
+  public static LanguageModel load(Path directory, EngineOptions options, UnaryOperator<ModelConfig> override) {
     if (!Files.isDirectory(directory)) {
       throw new IllegalArgumentException("model directory not found: " + directory);
     }
-    ModelConfig config = ModelConfigParser.parse(directory.resolve("config.json"));
+    ModelConfig config = override.apply(ModelConfigParser.parse(directory.resolve("config.json")));
     if (options.threads() > 0) {
       Engine.getEngine("PyTorch");
       JniUtils.setNumThreads(options.threads());
@@ -56,7 +67,10 @@ public final class LanguageModel implements AutoCloseable {
       DecoderModel model = new DecoderModel(
           config,
           weights,
-          PositionalEncodings.create(config, options.resolvedDataType()),
+          PositionalEncodings.create(
+              config,
+              options.resolvedDataType(),
+              ParameterSource.checkpoint(checkpoint, manager, options.resolvedDataType(), options.resolvedDevice())),
           options.resolvedDataType(),
           options.resolvedDevice(),
           FusedAttention.load(manager));

@@ -73,6 +73,13 @@ public final class DecoderModel {
     return positional;
   }
 
+  /** Every trainable array: the decoder's weights, then the positional scheme's learned tensors, if any. */
+  public java.util.List<NDArray> parameters() {
+    var all = new java.util.ArrayList<>(weights.parameters());
+    all.addAll(positional.parameters());
+    return all;
+  }
+
   public DataType dataType() {
     return dataType;
   }
