@@ -1,6 +1,7 @@
 package io.longstream.app.broker;
 
 import java.nio.file.Path;
+import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
@@ -12,6 +13,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param dataDir directory of the broker's logs and metadata; reusing it keeps topics and the cluster id
  * @param port listener port on localhost; 0 = any free port (written to dataDir/bootstrap.servers)
  */
+@ConfigurationProperties("longstream.broker")
 public record BrokerProperties(
     @DefaultValue("true") boolean enabled,
     @DefaultValue("./data/kafka") Path dataDir,
