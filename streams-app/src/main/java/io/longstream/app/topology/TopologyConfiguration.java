@@ -1,0 +1,63 @@
+package io.longstream.app.topology;
+
+import io.longstream.app.analysis.DocumentAnalyzer;
+import io.longstream.app.config.LongstreamProperties;
+import io.longstream.app.input.DocumentClassifier;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.annotation.EnableKafkaStreams;
+import org.springframework.kafka.config.StreamsBuilderFactoryBeanConfigurer;
+
+/**
+ * Wires {@link LongstreamTopology} into Spring Kafka's {@link StreamsBuilder}. Streams settings
+ * (exactly_once_v2, poll sizing) live in application.yml under spring.kafka.streams, where they can be
+ * overridden like any Boot property.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableKafkaStreams
+class TopologyConfiguration {
+
+  private static final Logger log = LoggerFactory.getLogger(TopologyConfiguration.class);
+
+  @Bean
+  LongstreamTopics longstreamTopics(LongstreamProperties properties) {
+    return LongstreamTopics.of(properties.topics());
+  }
+
+  @Bean
+  LongstreamTopology longstreamTopology(StreamsBuilder builder, LongstreamTopics topics,
+      LongstreamProperties properties, ObjectProvider<DocumentAnalyzer> analyzer, MeterRegistry meters) {
+    LongstreamProperties.Limits limits = properties.limits();
+    DocumentAnalyzer engine = analyzer.getIfAvailable();
+    if (engine == null) {
+      log.warn("No DocumentAnalyzer bean: accepted documents are validated and counted but not analysed yet");
+    }
+    LongstreamTopology topology = new LongstreamTopology(topics,
+        new DocumentClassifier(limits.maxDocumentBytes().toBytes()), engine, limits.maxTokens(),
+        properties.dlq().keepPayload(), Clock.systemUTC(), meters);
+    topology.build(builder);
+    return topology;
+  }
+
+  /**
+   * A failing stream thread is replaced rather than shutting the client down: with exactly-once the record
+   * in flight was not committed and is processed again by the new thread, so nothing is lost.
+   */
+  @Bean
+  StreamsBuilderFactoryBeanConfigurer longstreamStreamsConfigurer() {
+    return factory -> {
+      factory.setStreamsUncaughtExceptionHandler(e -> {
+        log.error("stream thread failed; replacing it", e);
+        return StreamThreadExceptionResponse.REPLACE_THREAD;
+      });
+      factory.setStateListener((now, before) -> log.info("Kafka Streams {} -> {}", before, now));
+    };
+  }
+}
