@@ -161,7 +161,7 @@ class EvalCommandTest {
       Run run = run(args);
       assertThat(run.exitCode()).as(String.join(" ", args)).isEqualTo(Cli.BAD_INPUT);
       assertThat(run.err().strip().lines()).as(run.err()).hasSize(1);
-      assertThat(run.err()).startsWith("error: ");
+      assertThat(run.err()).startsWith("eval: ");
     }
   }
 }

@@ -1,10 +1,13 @@
 package io.longstream.app.cli;
 
-import java.io.PrintWriter;
+import io.longstream.model.cli.BenchCommand;
+import io.longstream.model.cli.Cli;
+import io.longstream.model.cli.EvalCommand;
+import io.longstream.model.cli.ForwardCommand;
+import io.longstream.model.cli.RopeCommand;
+import io.longstream.model.cli.StreamCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.IExecutionExceptionHandler;
-import picocli.CommandLine.IParameterExceptionHandler;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -25,6 +28,11 @@ import picocli.CommandLine.Spec;
       ServeCommand.class,
       PublishCommand.class,
       ConsumeCommand.class,
+      ForwardCommand.class,
+      RopeCommand.class,
+      StreamCommand.class,
+      EvalCommand.class,
+      BenchCommand.class,
     })
 public final class LongstreamCommand implements Runnable {
 
@@ -37,43 +45,6 @@ public final class LongstreamCommand implements Runnable {
 
   /** A command line for {@code longstream} with longstream's one-line error handling. */
   public static CommandLine commandLine() {
-    return new CommandLine(new LongstreamCommand())
-        .setCaseInsensitiveEnumValuesAllowed(true)
-        .setParameterExceptionHandler(badArguments())
-        .setExecutionExceptionHandler(failure());
-  }
-
-  private static IParameterExceptionHandler badArguments() {
-    return (e, args) -> {
-      CommandLine command = e.getCommandLine();
-      command.getErr().println(command.getCommandSpec().qualifiedName() + ": " + e.getMessage()
-          + " (see '" + command.getCommandSpec().qualifiedName() + " --help')");
-      return command.getCommandSpec().exitCodeOnInvalidInput();
-    };
-  }
-
-  private static IExecutionExceptionHandler failure() {
-    return (e, command, parseResult) -> {
-      PrintWriter err = command.getErr();
-      err.println(command.getCommandSpec().qualifiedName() + ": " + rootMessage(e));
-      return command.getCommandSpec().exitCodeOnExecutionException();
-    };
-  }
-
-  /** The message of the first exception that is not a mere wrapper (ExecutionException and the like). */
-  private static String rootMessage(Throwable e) {
-    Throwable cause = e;
-    while (cause.getCause() != null && (cause.getMessage() == null || isWrapper(cause))) {
-      cause = cause.getCause();
-    }
-    String message = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
-    return message.lines().findFirst().orElse(message);
-  }
-
-  private static boolean isWrapper(Throwable e) {
-    return e instanceof java.util.concurrent.ExecutionException
-        || e instanceof java.util.concurrent.CompletionException
-        || e instanceof java.io.UncheckedIOException
-        || e instanceof java.lang.reflect.UndeclaredThrowableException;
+    return Cli.commandLine(new LongstreamCommand());
   }
 }

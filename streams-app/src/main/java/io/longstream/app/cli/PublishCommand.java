@@ -89,7 +89,7 @@ final class PublishCommand implements Callable<Integer> {
           .decode(ByteBuffer.wrap(bytes))
           .toString();
     } catch (CharacterCodingException e) {
-      throw new IOException(file + " is not valid UTF-8 (use --plain to publish the raw bytes)", e);
+      throw new IllegalArgumentException(file + " is not valid UTF-8 (use --plain to publish the raw bytes)", e);
     }
     return new Document(id, text, null, "-".equals(file) ? "stdin" : file, Map.of(), Instant.now());
   }

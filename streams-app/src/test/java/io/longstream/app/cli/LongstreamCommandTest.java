@@ -66,7 +66,7 @@ class LongstreamCommandTest {
   void shouldRefuseInvalidUtf8InAvroModeBeforeConnecting(@TempDir Path dir) throws Exception {
     Path binary = Files.write(dir.resolve("binary.bin"), new byte[] {(byte) 0xFF, (byte) 0xFE});
 
-    assertThat(run("publish", "--bootstrap", "localhost:1", binary.toString())).isEqualTo(1);
+    assertThat(run("publish", "--bootstrap", "localhost:1", binary.toString())).isEqualTo(2);
     assertThat(err.toString().lines()).singleElement().asString()
         .isEqualTo("longstream publish: " + binary + " is not valid UTF-8 (use --plain to publish the raw bytes)");
   }
