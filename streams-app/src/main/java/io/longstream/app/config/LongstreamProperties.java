@@ -26,6 +26,7 @@ import org.springframework.validation.annotation.Validated;
  * @param diagnostics attention diagnostics sampling ({@code longstream.diagnostics.*})
  * @param limits input size limits ({@code longstream.limits.*})
  * @param dlq dead-letter settings ({@code longstream.dlq.*})
+ * @param summary extractive summary settings ({@code longstream.summary.*})
  */
 @Validated
 @ConfigurationProperties("longstream")
@@ -35,7 +36,8 @@ public record LongstreamProperties(
     @Valid @NotNull @DefaultValue Streaming streaming,
     @Valid @NotNull @DefaultValue Diagnostics diagnostics,
     @Valid @NotNull @DefaultValue Limits limits,
-    @Valid @NotNull @DefaultValue DeadLetters dlq) {
+    @Valid @NotNull @DefaultValue DeadLetters dlq,
+    @Valid @NotNull @DefaultValue Summary summary) {
 
   /**
    * Topics, created at start-up when missing (existing topics are left as they are, except that partitions
@@ -151,4 +153,14 @@ public record LongstreamProperties(
    * @param keepPayload whether DeadLetter records carry the refused value (off: they may hold private text)
    */
   public record DeadLetters(@DefaultValue("false") boolean keepPayload) {}
+
+  /**
+   * The extractive summary of each document.
+   *
+   * @param sentences how many sentences a summary holds (fewer when the document has fewer)
+   * @param mmrLambda MMR trade-off between relevance to the document (1) and diversity (0)
+   */
+  public record Summary(
+      @Min(1) @Max(100) @DefaultValue("3") int sentences,
+      @DecimalMin("0.0") @DecimalMax("1.0") @DefaultValue("0.7") double mmrLambda) {}
 }

@@ -1,0 +1,131 @@
+package io.longstream.app.analysis;
+
+import io.longstream.app.config.LongstreamProperties;
+import io.longstream.model.engine.BundledModels;
+import io.longstream.model.engine.EngineOptions;
+import io.longstream.model.engine.LanguageModel;
+import io.longstream.model.streaming.PositionMode;
+import io.longstream.model.streaming.StreamingEngine;
+import io.longstream.model.streaming.StreamingSettings;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Loads the model once at start-up (from {@code longstream.model.path}, or the bundled default) and wires
+ * the streaming engine into the topology as its {@link DocumentAnalyzer}. A model that cannot be loaded
+ * stops the start-up with its one-line reason.
+ */
+@Configuration(proxyBeanMethods = false)
+class EngineConfiguration {
+
+  private static final Logger log = LoggerFactory.getLogger(EngineConfiguration.class);
+
+  @Bean(destroyMethod = "close")
+  LanguageModel languageModel(LongstreamProperties properties) {
+    LongstreamProperties.Model model = properties.model();
+    boolean bundled = model.path() == null || model.path().isBlank();
+    Path directory = bundled ? BundledModels.directory(BundledModels.DEFAULT) : Path.of(model.path());
+    EngineOptions options =
+        new EngineOptions(model.device(), model.dtype().name().toLowerCase(Locale.ROOT), model.threads());
+    LanguageModel lm = LanguageModel.load(directory, options);
+    log.info(
+        "Model {} loaded from {} on {} ({}, positional scheme {})",
+        bundled ? BundledModels.DEFAULT : directory.getFileName(),
+        directory,
+        options.device(),
+        options.dtype(),
+        lm.config().positionalEncoding());
+    return lm;
+  }
+
+  @Bean
+  StreamingSettings streamingSettings(LongstreamProperties properties, LanguageModel lm) {
+    LongstreamProperties.Streaming s = properties.streaming();
+    int window = s.window() > 0 ? s.window() : Math.max(0, lm.config().trainedContext() - s.sinks() - s.chunk());
+    return new StreamingSettings(
+        s.sinks(),
+        window,
+        s.chunk(),
+        PositionMode.parse(s.positions().name()),
+        properties.diagnostics().samplingRate());
+  }
+
+  @Bean
+  ExtrapolationTracker extrapolationTracker() {
+    return new ExtrapolationTracker();
+  }
+
+  @Bean
+  ExtrapolationEndpoint extrapolationEndpoint(ExtrapolationTracker tracker) {
+    return new ExtrapolationEndpoint(tracker);
+  }
+
+  @Bean
+  DocumentAnalyzer documentAnalyzer(
+      LanguageModel lm,
+      StreamingSettings settings,
+      LongstreamProperties properties,
+      ExtrapolationTracker tracker,
+      MeterRegistry meters) {
+    List<AnalysisListener> listeners = List.of(new EngineMetrics(meters), tracker);
+    AnalysisListener all = new AnalysisListener() {
+      @Override
+      public void onWindow(io.longstream.model.streaming.WindowResult w, PositionMode mode) {
+        listeners.forEach(l -> l.onWindow(w, mode));
+      }
+
+      @Override
+      public void onDocument(int tokens) {
+        listeners.forEach(l -> l.onDocument(tokens));
+      }
+    };
+    return new ModelDocumentAnalyzer(
+        new StreamingEngine(lm),
+        settings,
+        modelId(properties, lm),
+        properties.summary().sentences(),
+        properties.summary().mmrLambda(),
+        all);
+  }
+
+  @Bean
+  EngineStatus engineStatus(LanguageModel lm, LongstreamProperties properties, StreamingSettings settings) {
+    return new EngineStatus() {
+      @Override
+      public boolean loaded() {
+        return true;
+      }
+
+      @Override
+      public String device() {
+        return lm.model().device().toString();
+      }
+
+      @Override
+      public Map<String, Object> details() {
+        return Map.of(
+            "modelId", modelId(properties, lm),
+            "dtype", lm.model().dataType().toString(),
+            "positionalEncoding", lm.config().positionalEncoding(),
+            "ropeScaling", lm.config().rope().type(),
+            "trainedContext", lm.config().trainedContext(),
+            "sinks", settings.sinks(),
+            "window", settings.window(),
+            "chunk", settings.chunk(),
+            "positions", settings.mode().label());
+      }
+    };
+  }
+
+  private static String modelId(LongstreamProperties properties, LanguageModel lm) {
+    String path = properties.model().path();
+    return path == null || path.isBlank() ? BundledModels.DEFAULT : lm.directory().getFileName().toString();
+  }
+}

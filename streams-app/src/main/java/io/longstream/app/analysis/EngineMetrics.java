@@ -1,0 +1,62 @@
+package io.longstream.app.analysis;
+
+import io.longstream.model.streaming.PositionMode;
+import io.longstream.model.streaming.WindowDiagnostics;
+import io.longstream.model.streaming.WindowResult;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+
+/**
+ * The engine's Micrometer meters (Prometheus names in brackets): documents [longstream_documents_total],
+ * windows [longstream_windows_total], tokens [longstream_tokens_total] (tokens/s is its rate), window latency
+ * [longstream_window_latency_seconds, histogram], window perplexity [longstream_window_perplexity] and sink
+ * attention mass [longstream_sink_attention_mass] of sampled windows.
+ */
+final class EngineMetrics implements AnalysisListener {
+
+  private final Counter documents;
+  private final Counter windows;
+  private final Counter tokens;
+  private final Timer latency;
+  private final DistributionSummary perplexity;
+  private final DistributionSummary sinkMass;
+
+  EngineMetrics(MeterRegistry registry) {
+    documents = Counter.builder("longstream.documents").description("Documents analysed").register(registry);
+    windows = Counter.builder("longstream.windows").description("Windows published").register(registry);
+    tokens = Counter.builder("longstream.tokens").description("Tokens run through the model").register(registry);
+    latency = Timer.builder("longstream.window.latency")
+        .description("Forward-step time of one window")
+        .publishPercentileHistogram()
+        .maximumExpectedValue(Duration.ofMinutes(2))
+        .register(registry);
+    perplexity = DistributionSummary.builder("longstream.window.perplexity")
+        .description("Perplexity of each window")
+        .register(registry);
+    sinkMass = DistributionSummary.builder("longstream.sink.attention.mass")
+        .description("Attention mass on the sink tokens, sampled windows")
+        .register(registry);
+  }
+
+  @Override
+  public void onWindow(WindowResult window, PositionMode mode) {
+    WindowDiagnostics d = window.diagnostics();
+    windows.increment();
+    tokens.increment(window.tokenEnd() - window.tokenStart());
+    latency.record(Duration.ofNanos((long) (d.latencyMillis() * 1e6)));
+    if (Double.isFinite(d.perplexity())) {
+      perplexity.record(d.perplexity());
+    }
+    if (d.sampled()) {
+      sinkMass.record(d.sinkMass());
+    }
+  }
+
+  @Override
+  public void onDocument(int tokenCount) {
+    documents.increment();
+  }
+}
