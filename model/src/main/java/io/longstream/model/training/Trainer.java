@@ -24,6 +24,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -121,7 +122,16 @@ public final class Trainer implements AutoCloseable {
 
   /** Trains up to the recipe's last step, evaluating and checkpointing on the way; saves the final model in {@code out}. */
   public TrainingResult run() {
-    JniUtils.setGradMode(false); // in-place updates and evaluation must not record
+    boolean gradModeBefore = JniUtils.isGradMode();
+    JniUtils.setGradMode(false); // in-place updates and evaluation must not record (the collector turns it on)
+    try {
+      return trainToTheEnd();
+    } finally {
+      JniUtils.setGradMode(gradModeBefore);
+    }
+  }
+
+  private TrainingResult trainToTheEnd() {
     parameters.values().forEach(p -> p.setRequiresGradient(true));
     listener.onStart(step, settings.steps(), parameterCount());
     if (step == 0) {
@@ -208,7 +218,7 @@ public final class Trainer implements AutoCloseable {
     long[][] windows = WindowSampler.evenlySpaced(data.validation(), positions.length, count);
     double total = 0;
     for (int first = 0; first < count; first += settings.batchSize()) {
-      long[][] batch = java.util.Arrays.copyOfRange(windows, first, first + settings.batchSize());
+      long[][] batch = Arrays.copyOfRange(windows, first, first + settings.batchSize());
       try (NDManager evalManager = manager.newSubManager();
           NDScope scope = new NDScope()) {
         total += loss(evalManager, batch).getFloat();

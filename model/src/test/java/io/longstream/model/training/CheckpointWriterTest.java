@@ -17,6 +17,7 @@ import io.longstream.model.transformer.DecoderModel;
 import io.longstream.model.transformer.DecoderWeights;
 import io.longstream.model.weights.SafetensorsFile;
 import java.nio.file.Path;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -34,8 +35,7 @@ class CheckpointWriterTest {
   @ValueSource(booleans = {false, true})
   void shouldReloadWithIdenticalLogits(boolean tied) {
     ModelConfig config = shape(tied).toConfig();
-    long[] ids = ByteTokenizer.encode("Résumé: the sink cache streams on.")
-        .length > 0 ? java.util.Arrays.stream(ByteTokenizer.encode("Résumé: the sink cache streams on.")).asLongStream().toArray() : null;
+    long[] ids = Arrays.stream(ByteTokenizer.encode("Résumé: the sink cache streams on.")).asLongStream().toArray();
     long[] positions = java.util.stream.LongStream.range(0, ids.length).toArray();
     try (NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
       DecoderWeights weights = WeightInit.random(config, manager, 42);
