@@ -101,7 +101,7 @@ public final class Trainer implements AutoCloseable {
   public static Trainer resume(Path checkpoint, TokenSplit data, Path out, TrainingListener listener, Device device) {
     TrainerState state = TrainerState.read(checkpoint);
     ModelConfig config = ModelConfigParser.parse(checkpoint.resolve("config.json"));
-    ModelShape.of(config);
+    ModelShape.of(config); // rejects what this trainer cannot train (biases, scaled RoPE, other families)
     Trainer trainer = new Trainer(config, state.settings(), data, out, listener, device);
     try {
       trainer.restore(checkpoint, state);
