@@ -45,6 +45,7 @@ public final class TextTokenizer implements AutoCloseable {
     long[] ids = encoding.getIds();
     int[] starts = new int[ids.length];
     int[] ends = new int[ids.length];
+    int[] utf16 = utf16Index(text);
     int last = 0;
     for (int i = 0; i < ids.length; i++) {
       CharSpan span = spans[i];
@@ -52,12 +53,31 @@ public final class TextTokenizer implements AutoCloseable {
         starts[i] = last;
         ends[i] = last;
       } else {
-        starts[i] = span.getStart();
-        ends[i] = span.getEnd();
+        starts[i] = utf16 == null ? span.getStart() : utf16[span.getStart()];
+        ends[i] = utf16 == null ? span.getEnd() : utf16[span.getEnd()];
         last = ends[i];
       }
     }
     return new TokenizedText(ids, starts, ends);
+  }
+
+  /**
+   * DJL's char spans count Unicode code points (Rust {@code char}s), Java indexes UTF-16 units: they differ
+   * after any character outside the BMP (an emoji is one code point, two Java chars). Maps code point index
+   * to UTF-16 index, or null when the text has no surrogate pair and the two agree.
+   */
+  private static int[] utf16Index(String text) {
+    int codePoints = text.codePointCount(0, text.length());
+    if (codePoints == text.length()) {
+      return null;
+    }
+    int[] index = new int[codePoints + 1];
+    for (int cp = 0, i = 0; cp < codePoints; cp++) {
+      index[cp] = i;
+      i += Character.charCount(text.codePointAt(i));
+    }
+    index[codePoints] = text.length();
+    return index;
   }
 
   /** Decodes ids back to text. */

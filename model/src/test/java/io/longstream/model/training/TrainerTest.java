@@ -1,0 +1,134 @@
+package io.longstream.model.training;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import io.longstream.model.engine.EngineOptions;
+import io.longstream.model.engine.LanguageModel;
+import io.longstream.model.tokenizer.ByteTokenizer;
+import io.longstream.model.weights.SafetensorsFile;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import ai.djl.engine.Engine;
+import ai.djl.pytorch.jni.JniUtils;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A tiny byte-level Llama trained on the bundled Europarl corpus: one run of {@value #STEPS} steps shared by
+ * the tests (loss drop, checkpoint round trip), plus the runs that check determinism and resumption.
+ *
+ * <p>libtorch runs on one intra-op thread here: with two, MKL/OpenMP may split sums differently from one
+ * process to the next on a busy machine, and bit-for-bit comparisons across runs would not be guaranteed.
+ */
+class TrainerTest {
+
+  static final int STEPS = 300;
+
+  static final ModelShape SHAPE = new ModelShape(64, 2, 4, 2, 172, ByteTokenizer.VOCAB_SIZE, 64, "rope", 10_000, false);
+
+  static TokenSplit data;
+  static TrainingResult straight;
+  static List<Double> straightLosses = new ArrayList<>();
+
+  @TempDir static Path work;
+
+  static TrainingSettings settings(int steps) {
+    return TrainingSettings.builder()
+        .steps(steps)
+        .batchSize(16)
+        .learningRate(3e-3)
+        .warmupSteps(20)
+        .evalEvery(100)
+        .evalBatches(4)
+        .checkpointEvery(steps / 2)
+        .seed(7)
+        .build();
+  }
+
+  static int threadsBefore;
+
+  @BeforeAll
+  static void trainOnce() {
+    Engine.getEngine("PyTorch");
+    threadsBefore = JniUtils.getNumThreads();
+    JniUtils.setNumThreads(1);
+    data = TokenSplit.of(Corpus.europarl().head(2000), 0.05);
+    long t0 = System.nanoTime();
+    try (Trainer trainer = Trainer.start(SHAPE, settings(STEPS), data, work.resolve("straight"), recorder(straightLosses), Device.cpu())) {
+      straight = trainer.run();
+    }
+    System.out.printf(
+        "trained %d steps in %.1f s (%.0f tokens/s): %s%n",
+        STEPS, (System.nanoTime() - t0) / 1e9, straight.tokensPerSecond(), straight.evaluations());
+  }
+
+  @AfterAll
+  static void restoreThreads() {
+    JniUtils.setNumThreads(threadsBefore);
+  }
+
+  static TrainingListener recorder(List<Double> losses) {
+    return new TrainingListener() {
+      @Override
+      public void onStep(Step step) {
+        losses.add(step.loss());
+      }
+    };
+  }
+
+  @Test
+  void shouldDropHeldOutLossClearlyInAFewHundredSteps() {
+    assertThat(straight.first().step()).isZero();
+    assertThat(straight.first().evalLoss()).isCloseTo(Math.log(SHAPE.vocabSize()), org.assertj.core.data.Offset.offset(0.1));
+    assertThat(straight.last().step()).isEqualTo(STEPS);
+    assertThat(straight.last().evalLoss()).isLessThan(0.7 * straight.first().evalLoss());
+  }
+
+  @Test
+  void shouldLoadTheFinalCheckpointAsAServingModel() {
+    try (LanguageModel lm = LanguageModel.load(straight.directory(), EngineOptions.cpu())) {
+      assertThat(lm.config()).isEqualTo(SHAPE.toConfig());
+      assertThat(lm.tokenizer().encode("Ja", true).ids()).containsExactly(256, 'J', 'a');
+    }
+  }
+
+  @Test
+  void shouldRepeatTheSameLossCurveWithTheSameSeed() {
+    List<Double> first = new ArrayList<>();
+    List<Double> second = new ArrayList<>();
+    for (List<Double> losses : List.of(first, second)) {
+      try (Trainer trainer = Trainer.start(SHAPE, settings(20), data, work.resolve("repeat-" + losses.hashCode()), recorder(losses), Device.cpu())) {
+        trainer.run();
+      }
+    }
+    assertThat(first).hasSize(20).isEqualTo(second);
+  }
+
+  @Test
+  void shouldContinueFromAHalfwayCheckpointExactlyAsTheUninterruptedRun() {
+    List<Double> losses = new ArrayList<>();
+    Path halfway = straight.directory().resolve(String.format("checkpoint-%06d", STEPS / 2));
+    TrainingResult resumed;
+    try (Trainer trainer = Trainer.resume(halfway, data, work.resolve("resumed"), recorder(losses), Device.cpu())) {
+      resumed = trainer.run();
+    }
+    assertThat(losses).isEqualTo(straightLosses.subList(STEPS / 2, STEPS));
+    assertThat(resumed.evaluations()).isEqualTo(straight.evaluations());
+    try (NDManager manager = NDManager.newBaseManager();
+        SafetensorsFile a = SafetensorsFile.open(straight.directory().resolve("model.safetensors"));
+        SafetensorsFile b = SafetensorsFile.open(resumed.directory().resolve("model.safetensors"))) {
+      assertThat(b.tensorNames()).isEqualTo(a.tensorNames());
+      for (String name : a.tensorNames()) {
+        NDArray x = a.load(name, manager);
+        NDArray y = b.load(name, manager);
+        assertThat(y.toFloatArray()).as(name).containsExactly(x.toFloatArray());
+      }
+    }
+  }
+}
