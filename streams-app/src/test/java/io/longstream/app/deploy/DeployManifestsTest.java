@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -135,9 +136,10 @@ class DeployManifestsTest {
     }
 
     private Map<String, Integer> createdTopics() {
-      String script = String.join("\n", list(map(services.get("kafka-init")).get("command")).stream().map(DeployManifestsTest::string).toList());
+      List<Object> command = list(at(services, "kafka-init", "command"));
+      String script = String.join("\n", command.stream().map(DeployManifestsTest::string).toList());
       Pattern create = Pattern.compile("--topic (\\S+) --partitions (\\d+)");
-      Map<String, Integer> topics = new java.util.LinkedHashMap<>();
+      Map<String, Integer> topics = new LinkedHashMap<>();
       Matcher m = create.matcher(script);
       while (m.find()) {
         topics.put(m.group(1), Integer.parseInt(m.group(2)));
@@ -187,7 +189,7 @@ class DeployManifestsTest {
       for (Map<String, Object> object : objects) {
         assertThat(object).containsKeys("apiVersion", "kind");
         if (!"Kustomization".equals(object.get("kind"))) {
-          assertThat(string(map(object.get("metadata")).get("name"))).as("metadata.name of %s", object.get("kind")).isNotBlank();
+          assertThat(name(object)).as("metadata.name of %s", object.get("kind")).isNotBlank();
         }
       }
     }
@@ -213,7 +215,7 @@ class DeployManifestsTest {
       assertThat(probePath(container, "livenessProbe")).isEqualTo("/actuator/health/liveness");
       assertThat(probePath(container, "readinessProbe")).isEqualTo("/actuator/health/readiness");
       assertThat(probePath(container, "startupProbe")).startsWith("/actuator/health/");
-      Map<String, Object> health = map(map(map(applicationYml().get("management")).get("endpoint")).get("health"));
+      Map<String, Object> health = map(at(applicationYml(), "management", "endpoint", "health"));
       assertThat(map(health.get("probes"))).containsEntry("enabled", true);
       assertThat(map(health.get("group"))).containsKeys("liveness", "readiness");
     }
@@ -229,7 +231,7 @@ class DeployManifestsTest {
     void shouldKeepStateDirectoriesOnVolumeClaims() {
       Map<String, Object> spec = map(workload().get("spec"));
       String claim = string(map(map(list(spec.get("volumeClaimTemplates")).get(0)).get("metadata")).get("name"));
-      String stateDir = string(map(map(map(applicationYml().get("spring")).get("kafka")).get("streams")).get("state-dir"));
+      String stateDir = string(at(applicationYml(), "spring", "kafka", "streams", "state-dir"));
       assertThat(list(container(workload()).get("volumeMounts")).stream().map(DeployManifestsTest::map))
           .anyMatch(mount -> mount.get("name").equals(claim) && stateDir.startsWith(string(mount.get("mountPath"))));
     }
@@ -242,22 +244,24 @@ class DeployManifestsTest {
       int partitions = (Integer) map(longstream.get("topics")).get("partitions");
       assertThat(partitions).isEqualTo(INPUT_PARTITIONS);
       assertThat(spec.get("maxReplicaCount")).isEqualTo(partitions);
-      assertThat(map(spec.get("scaleTargetRef"))).containsEntry("kind", "StatefulSet").containsEntry("name", name(workload()));
+      assertThat(map(spec.get("scaleTargetRef")))
+          .containsEntry("kind", "StatefulSet")
+          .containsEntry("name", name(workload()));
       Map<String, Object> trigger = map(list(spec.get("triggers")).get(0));
       Map<String, Object> metadata = map(trigger.get("metadata"));
       assertThat(trigger.get("type")).isEqualTo("kafka");
       assertThat(metadata.get("topic")).isEqualTo(map(longstream.get("topics")).get("input"));
-      Map<String, Object> streams = map(map(map(applicationYml().get("spring")).get("kafka")).get("streams"));
+      Map<String, Object> streams = map(at(applicationYml(), "spring", "kafka", "streams"));
       assertThat(metadata.get("consumerGroup")).isEqualTo(streams.get("application-id"));
       assertThat(metadata.get("allowIdleConsumers")).isEqualTo("false");
     }
 
     @Test
     void shouldSelectTheWorkloadsPodsInTheDisruptionBudget() {
-      Map<String, Object> selector = map(map(map(object("PodDisruptionBudget").get("spec")).get("selector")).get("matchLabels"));
+      Map<String, Object> selector = map(at(object("PodDisruptionBudget"), "spec", "selector", "matchLabels"));
       Map<String, Object> workloadSpec = map(workload().get("spec"));
       assertThat(selector).isEqualTo(map(map(workloadSpec.get("selector")).get("matchLabels")));
-      assertThat(map(map(map(workloadSpec.get("template")).get("metadata")).get("labels"))).containsAllEntriesOf(selector);
+      assertThat(map(at(workloadSpec, "template", "metadata", "labels"))).containsAllEntriesOf(selector);
       assertThat(map(map(object("Service").get("spec")).get("selector"))).isEqualTo(selector);
     }
 
@@ -282,12 +286,13 @@ class DeployManifestsTest {
     void shouldRequestAGpuOnTheGpuNodePoolInTheGpuOverlay() {
       Map<String, Object> patch = yaml(DEPLOY.resolve("k8s/overlays/gpu/statefulset-gpu.yaml"));
       assertThat(name(patch)).isEqualTo(name(workload()));
-      Map<String, Object> podSpec = map(map(map(patch.get("spec")).get("template")).get("spec"));
+      Map<String, Object> podSpec = map(at(patch, "spec", "template", "spec"));
       Map<String, Object> container = map(list(podSpec.get("containers")).get(0));
       assertThat(map(map(container.get("resources")).get("limits"))).containsEntry("nvidia.com/gpu", 1);
       assertThat(list(podSpec.get("tolerations"))).anyMatch(t -> "nvidia.com/gpu".equals(map(t).get("key")));
       assertThat(map(podSpec.get("nodeSelector"))).isNotEmpty();
-      assertThat(list(container.get("env"))).anyMatch(e -> "LONGSTREAM_MODEL_DEVICE".equals(map(e).get("name")) && "gpu".equals(map(e).get("value")));
+      assertThat(list(container.get("env")))
+          .anyMatch(e -> "LONGSTREAM_MODEL_DEVICE".equals(map(e).get("name")) && "gpu".equals(map(e).get("value")));
     }
 
     private Map<String, Object> workload() {
@@ -296,11 +301,14 @@ class DeployManifestsTest {
 
     private Map<String, Object> applicationYml() {
       Map<String, Object> configMap = object("ConfigMap", "longstream-config");
-      return new Yaml(new SafeConstructor(new LoaderOptions())).load(string(map(configMap.get("data")).get("application.yml")));
+      return new Yaml(new SafeConstructor(new LoaderOptions())).load(string(at(configMap, "data", "application.yml")));
     }
 
     private Map<String, Object> object(String kind) {
-      return objects.stream().filter(o -> kind.equals(o.get("kind"))).findFirst().orElseThrow(() -> new AssertionError("no " + kind));
+      return objects.stream()
+          .filter(o -> kind.equals(o.get("kind")))
+          .findFirst()
+          .orElseThrow(() -> new AssertionError("no " + kind));
     }
 
     private Map<String, Object> object(String kind, String name) {
@@ -368,11 +376,14 @@ class DeployManifestsTest {
     assertThat(dockerfile).contains("-Dai.djl.offline=true").contains("libtorch-").contains(version + "%2B" + flavor);
     ClassLoader loader = DeployManifestsTest.class.getClassLoader();
     Properties jni = new Properties();
-    try (InputStream in = Objects.requireNonNull(loader.getResourceAsStream("jnilib/pytorch.properties"), "pytorch-jni on the classpath")) {
+    InputStream properties = loader.getResourceAsStream("jnilib/pytorch.properties");
+    try (InputStream in = Objects.requireNonNull(properties, "pytorch-jni on the test classpath")) {
       jni.load(in);
     }
     assertThat(jni.getProperty("jni_version")).startsWith(version + "-");
-    assertThat(loader.getResource("jnilib/linux-x86_64/" + flavor + "/libdjl_torch.so")).as("JNI for flavour %s", flavor).isNotNull();
+    assertThat(loader.getResource("jnilib/linux-x86_64/" + flavor + "/libdjl_torch.so"))
+        .as("JNI for flavour %s", flavor)
+        .isNotNull();
   }
 
   /** Metric names in a PromQL expression: identifiers outside label matchers, ranges, strings and groupings. */
@@ -400,7 +411,8 @@ class DeployManifestsTest {
 
   @Test
   void shouldFindMetricNamesButNotFunctionsLabelsOrRanges() {
-    assertThat(metricNames("histogram_quantile(0.95, sum by (le) (rate(a_bucket{instance=~\"$x\"}[$__rate_interval])))"))
+    String quantile = "histogram_quantile(0.95, sum by (le) (rate(a_bucket{instance=~\"$x\"}[$__rate_interval])))";
+    assertThat(metricNames(quantile))
         .containsExactly("a_bucket");
     assertThat(metricNames("sum(rate(a_sum[5m])) / sum(rate(a_count[5m])) and on(instance) b"))
         .containsExactly("a_sum", "a_count", "b");
@@ -431,7 +443,7 @@ class DeployManifestsTest {
   }
 
   private static Map<String, Object> container(Map<String, Object> workload) {
-    Map<String, Object> podSpec = map(map(map(workload.get("spec")).get("template")).get("spec"));
+    Map<String, Object> podSpec = map(at(workload, "spec", "template", "spec"));
     return map(list(podSpec.get("containers")).get(0));
   }
 
@@ -439,6 +451,15 @@ class DeployManifestsTest {
     Map<String, Object> httpGet = map(map(container.get(probe)).get("httpGet"));
     assertThat(httpGet.get("port")).isEqualTo(map(list(container.get("ports")).get(0)).get("name"));
     return string(httpGet.get("path"));
+  }
+
+  /** The value at a path of map keys. */
+  private static Object at(Map<String, Object> root, String... keys) {
+    Object value = root;
+    for (String key : keys) {
+      value = map(value).get(key);
+    }
+    return value;
   }
 
   private static String name(Map<String, Object> object) {
