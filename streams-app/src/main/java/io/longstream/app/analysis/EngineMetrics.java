@@ -13,7 +13,8 @@ import java.time.Duration;
  * The engine's Micrometer meters (Prometheus names in brackets): documents [longstream_documents_total],
  * windows [longstream_windows_total], tokens [longstream_tokens_total] (tokens/s is its rate), window latency
  * [longstream_window_latency_seconds, histogram], window perplexity [longstream_window_perplexity] and sink
- * attention mass [longstream_sink_attention_mass] of sampled windows.
+ * attention mass [longstream_sink_attention_mass] of sampled windows. Window perplexity carries a
+ * {@code position_bucket} tag, so the dashboard can draw perplexity by position.
  */
 final class EngineMetrics implements AnalysisListener {
 
@@ -21,7 +22,7 @@ final class EngineMetrics implements AnalysisListener {
   private final Counter windows;
   private final Counter tokens;
   private final Timer latency;
-  private final DistributionSummary perplexity;
+  private final MeterRegistry registry;
   private final DistributionSummary sinkMass;
 
   EngineMetrics(MeterRegistry registry) {
@@ -33,9 +34,7 @@ final class EngineMetrics implements AnalysisListener {
         .publishPercentileHistogram()
         .maximumExpectedValue(Duration.ofMinutes(2))
         .register(registry);
-    perplexity = DistributionSummary.builder("longstream.window.perplexity")
-        .description("Perplexity of each window")
-        .register(registry);
+    this.registry = registry;
     sinkMass = DistributionSummary.builder("longstream.sink.attention.mass")
         .description("Attention mass on the sink tokens, sampled windows")
         .register(registry);
@@ -48,11 +47,19 @@ final class EngineMetrics implements AnalysisListener {
     tokens.increment(window.tokenEnd() - window.tokenStart());
     latency.record(Duration.ofNanos((long) (d.latencyMillis() * 1e6)));
     if (Double.isFinite(d.perplexity())) {
-      perplexity.record(d.perplexity());
+      perplexity(ExtrapolationTracker.bucketLabel(window.tokenStart())).record(d.perplexity());
     }
     if (d.sampled()) {
       sinkMass.record(d.sinkMass());
     }
+  }
+
+  /** Perplexity per in-document position bucket ("0-128", "128-256", … doubling): perplexity by position. */
+  private DistributionSummary perplexity(String positionBucket) {
+    return DistributionSummary.builder("longstream.window.perplexity")
+        .description("Perplexity of each window, by the position of its first token in the document")
+        .tag("position_bucket", positionBucket)
+        .register(registry);
   }
 
   @Override

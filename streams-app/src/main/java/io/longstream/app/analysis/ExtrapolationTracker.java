@@ -41,6 +41,12 @@ final class ExtrapolationTracker implements AnalysisListener {
     return position < FIRST_BUCKET ? 0 : Integer.highestOneBit((int) Math.min(position, Integer.MAX_VALUE));
   }
 
+  /** The bucket containing {@code position}, as "from-to". */
+  static String bucketLabel(long position) {
+    int from = bucket(position);
+    return from + "-" + (from == 0 ? FIRST_BUCKET : 2L * from);
+  }
+
   /** {mode → [{from, to, tokens, meanNll, perplexity}…]} in position order, and the latest diagnostics. */
   Map<String, Object> snapshot() {
     Map<String, Object> curves = new LinkedHashMap<>();

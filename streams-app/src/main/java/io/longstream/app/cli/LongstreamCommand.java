@@ -6,6 +6,7 @@ import io.longstream.model.cli.EvalCommand;
 import io.longstream.model.cli.ForwardCommand;
 import io.longstream.model.cli.RopeCommand;
 import io.longstream.model.cli.StreamCommand;
+import io.longstream.model.cli.TrainCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -25,6 +26,7 @@ import picocli.CommandLine.Spec;
     versionProvider = VersionProvider.class,
     description = "Long documents through a transformer in windows, over Kafka.",
     subcommands = {
+      DemoCommand.class,
       ServeCommand.class,
       PublishCommand.class,
       ConsumeCommand.class,
@@ -32,6 +34,7 @@ import picocli.CommandLine.Spec;
       RopeCommand.class,
       StreamCommand.class,
       EvalCommand.class,
+      TrainCommand.class,
       BenchCommand.class,
     })
 public final class LongstreamCommand implements Runnable {
