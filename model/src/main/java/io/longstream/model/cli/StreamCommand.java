@@ -45,11 +45,11 @@ public final class StreamCommand implements Callable<Integer> {
   @Option(names = "--sinks", defaultValue = "4", description = "S, sink tokens kept forever (default: ${DEFAULT-VALUE})")
   int sinks;
 
-  @Option(names = "--window", description = "W, recent tokens kept (default: trained context − S − C)")
+  @Option(names = "--window", description = "W, recent tokens kept (default: trained context - S - C)")
   Integer window;
 
-  @Option(names = "--chunk", defaultValue = "256", description = "C, tokens per forward step (default: ${DEFAULT-VALUE})")
-  int chunk;
+  @Option(names = "--chunk", description = "C, tokens per forward step (default: min(256, trained context / 4))")
+  Integer chunk;
 
   @Option(names = "--positions", defaultValue = "rolling", description = "rolling, absolute or recompute (default: ${DEFAULT-VALUE})")
   String positions;
@@ -65,8 +65,8 @@ public final class StreamCommand implements Callable<Integer> {
       throw new IllegalArgumentException("file not found: " + file);
     }
     try (LanguageModel lm = modelOptions.load()) {
-      int w = window != null ? window : Math.max(0, lm.config().trainedContext() - sinks - chunk);
-      StreamingSettings settings = new StreamingSettings(sinks, w, chunk, mode, diagnostics ? 1.0 : 0.0);
+      StreamingSettings settings = StreamingSettings.forModel(
+          lm.config().trainedContext(), sinks, window, chunk, mode, diagnostics ? 1.0 : 0.0);
       long[] tokens = tokens(lm, file);
       List<Float> nll = new ArrayList<>();
       List<Map<String, Object>> windows = new ArrayList<>();
@@ -81,7 +81,8 @@ public final class StreamCommand implements Callable<Integer> {
         }
       }
       Map<String, Object> out = new LinkedHashMap<>();
-      out.put("settings", Map.of("sinks", sinks, "window", w, "chunk", chunk, "positions", mode.label()));
+      out.put("settings", Map.of(
+          "sinks", settings.sinks(), "window", settings.window(), "chunk", settings.chunk(), "positions", mode.label()));
       out.put("nll", nll);
       out.put("windows", windows);
       spec.commandLine().getOut().println(Json.MAPPER.writeValueAsString(out));

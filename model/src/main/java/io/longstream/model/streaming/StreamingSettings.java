@@ -29,6 +29,21 @@ public record StreamingSettings(int sinks, int window, int chunk, PositionMode m
     }
   }
 
+  /**
+   * Settings with the spec's defaults filled in for a model trained on {@code trainedContext} tokens: C =
+   * min(256, trainedContext / 4) so that a useful window remains, and W = trainedContext − S − C, so that
+   * rolling positions never pass the trained context.
+   *
+   * @param window W, or null for the default
+   * @param chunk C, or null for the default
+   */
+  public static StreamingSettings forModel(
+      int trainedContext, int sinks, Integer window, Integer chunk, PositionMode mode, double diagnosticsRate) {
+    int c = chunk != null ? chunk : Math.max(1, Math.min(256, trainedContext / 4));
+    int w = window != null ? window : Math.max(0, trainedContext - sinks - c);
+    return new StreamingSettings(sinks, w, c, mode, diagnosticsRate);
+  }
+
   /** Whether window {@code index} computes attention diagnostics: an even, deterministic sample. */
   public boolean samplesDiagnostics(long index) {
     return Math.floor((index + 1) * diagnosticsRate) > Math.floor(index * diagnosticsRate);

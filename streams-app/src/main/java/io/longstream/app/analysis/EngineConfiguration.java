@@ -48,11 +48,11 @@ class EngineConfiguration {
   @Bean
   StreamingSettings streamingSettings(LongstreamProperties properties, LanguageModel lm) {
     LongstreamProperties.Streaming s = properties.streaming();
-    int window = s.window() > 0 ? s.window() : Math.max(0, lm.config().trainedContext() - s.sinks() - s.chunk());
-    return new StreamingSettings(
+    return StreamingSettings.forModel(
+        lm.config().trainedContext(),
         s.sinks(),
-        window,
-        s.chunk(),
+        s.window() > 0 ? s.window() : null,
+        s.chunk() > 0 ? s.chunk() : null,
         PositionMode.parse(s.positions().name()),
         properties.diagnostics().samplingRate());
   }

@@ -103,13 +103,13 @@ public record LongstreamProperties(
    *
    * @param sinks S: first tokens of a document kept in the cache forever (0 = plain window attention)
    * @param window W: recent-cache capacity in tokens; 0 = trained context - S - C of the model
-   * @param chunk C: tokens per forward step, which is also one output window
+   * @param chunk C: tokens per forward step, which is also one output window; 0 = min(256, trained context / 4)
    * @param positions how position ids are assigned: rolling, absolute or recompute
    */
   public record Streaming(
       @Min(0) @Max(1024) @DefaultValue("4") int sinks,
       @Min(0) @DefaultValue("0") int window,
-      @Min(1) @Max(65_536) @DefaultValue("256") int chunk,
+      @Min(0) @Max(65_536) @DefaultValue("0") int chunk,
       @NotNull @DefaultValue("rolling") PositionsMode positions) {}
 
   /** How position ids are assigned inside the streaming cache. */

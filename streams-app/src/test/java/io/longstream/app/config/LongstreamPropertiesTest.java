@@ -30,7 +30,7 @@ class LongstreamPropertiesTest {
       assertThat(properties.model().device()).isEqualTo("cpu");
       assertThat(properties.model().dtype()).isEqualTo(DType.FLOAT32);
       assertThat(properties.streaming().sinks()).isEqualTo(4);
-      assertThat(properties.streaming().chunk()).isEqualTo(256);
+      assertThat(properties.streaming().chunk()).isZero(); // chosen from the model's trained context
       assertThat(properties.streaming().positions()).isEqualTo(PositionsMode.ROLLING);
       assertThat(properties.diagnostics().samplingRate()).isEqualTo(0.1);
       assertThat(properties.limits().maxDocumentBytes()).isEqualTo(DataSize.ofMegabytes(8));
@@ -51,7 +51,7 @@ class LongstreamPropertiesTest {
 
   @ParameterizedTest
   @CsvSource(delimiter = '|', value = {
-    "longstream.streaming.chunk=0              | streaming.chunk            | must be greater than or equal to 1",
+    "longstream.streaming.chunk=-1             | streaming.chunk            | must be greater than or equal to 0",
     "longstream.streaming.sinks=-1             | streaming.sinks            | must be greater than or equal to 0",
     "longstream.diagnostics.sampling-rate=1.5  | diagnostics.samplingRate   | must be less than or equal to 1.0",
     "longstream.model.device=tpu               | model.device               | must be cpu, gpu or gpu:N",
