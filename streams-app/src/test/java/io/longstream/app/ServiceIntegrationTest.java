@@ -40,28 +40,16 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 /**
  * The service end to end on the real embedded KRaft broker: bad input lands in the DLQ with reason and
- * coordinates (read_committed), good input does not; health and security defaults; the CLI against it. One
- * Spring context and one broker for the whole class.
+ * coordinates (read_committed), good input does not; health and security defaults; the CLI against it. The
+ * Spring context and broker are those of every {@link ServiceTest} class.
  */
-@SpringBootTest(
-    classes = LongstreamApplication.class,
-    webEnvironment = WebEnvironment.RANDOM_PORT,
-    properties = {
-      "longstream.broker.data-dir=target/it/kafka-${random.uuid}",
-      "spring.kafka.streams.state-dir=target/it/streams-${random.uuid}",
-      "spring.security.user.password=" + ServiceIntegrationTest.PASSWORD,
-      "longstream.topics.partitions=1",
-      "longstream.limits.max-document-bytes=1KB",
-    })
+@ServiceTest
 class ServiceIntegrationTest {
 
-  static final String PASSWORD = "it-secret";
   private static final Duration PATIENCE = Duration.ofSeconds(90);
 
   @LocalServerPort int port;
@@ -83,7 +71,7 @@ class ServiceIntegrationTest {
     bad.put("fingerprint-" + run, unknownFingerprint);
     bad.put("truncated-" + run, Arrays.copyOf(avro, avro.length - 3));
     bad.put("blank-" + run, " \n ".getBytes(UTF_8));
-    bad.put("big-" + run, "x".repeat(2_000).getBytes(UTF_8));
+    bad.put("big-" + run, "x".repeat(20_000).getBytes(UTF_8));
     bad.put("nul-" + run, "before\u0000after".getBytes(UTF_8));
 
     Map<String, RecordMetadata> sent = new HashMap<>();
@@ -132,7 +120,7 @@ class ServiceIntegrationTest {
     await().atMost(PATIENCE).until(() -> get("/actuator/health", false).statusCode() == 200);
 
     assertThat(get("/actuator/health", false).body()).doesNotContain("clusterId");
-    assertThat(get("/actuator/health", true).body()).contains("\"kafkaStreams\"", "\"RUNNING\"", "clusterId", "not wired");
+    assertThat(get("/actuator/health", true).body()).contains("\"kafkaStreams\"", "\"RUNNING\"", "clusterId", "\"model\"", "modelId");
   }
 
   @Test
@@ -193,7 +181,7 @@ class ServiceIntegrationTest {
   private HttpResponse<String> get(String path, boolean authenticated) throws Exception {
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path));
     if (authenticated) {
-      String credentials = Base64.getEncoder().encodeToString(("admin:" + PASSWORD).getBytes(UTF_8));
+      String credentials = Base64.getEncoder().encodeToString(("admin:" + ServiceTest.PASSWORD).getBytes(UTF_8));
       request.header("Authorization", "Basic " + credentials);
     }
     return http.send(request.build(), HttpResponse.BodyHandlers.ofString());

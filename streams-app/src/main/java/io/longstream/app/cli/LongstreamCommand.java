@@ -30,6 +30,7 @@ import picocli.CommandLine.Spec;
       ServeCommand.class,
       PublishCommand.class,
       ConsumeCommand.class,
+      BenchKafkaCommand.class,
       ForwardCommand.class,
       RopeCommand.class,
       StreamCommand.class,
