@@ -2,8 +2,6 @@ package io.longstream.model.transformer;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -62,51 +60,46 @@ public final class WeightLoader {
     long kv = (long) config.numKeyValueHeads() * config.headDim();
     int f = config.intermediateSize();
     String attn = prefix + "self_attn.";
+    NDArray qkv = fused(
+        tensor(attn + "q_proj.weight", q, d), tensor(attn + "k_proj.weight", kv, d), tensor(attn + "v_proj.weight", kv, d));
+    NDArray qkvBias = config.attentionBias()
+        ? fused(tensor(attn + "q_proj.bias", q), tensor(attn + "k_proj.bias", kv), tensor(attn + "v_proj.bias", kv))
+        : null;
     String mlp = prefix + "mlp.";
-    try (NDManager parts = manager.newSubManager()) {
-      NDArray qkv = fused(
-          tensor(parts, attn + "q_proj.weight", q, d),
-          tensor(parts, attn + "k_proj.weight", kv, d),
-          tensor(parts, attn + "v_proj.weight", kv, d));
-      NDArray qkvBias = config.attentionBias()
-          ? fused(tensor(parts, attn + "q_proj.bias", q), tensor(parts, attn + "k_proj.bias", kv), tensor(parts, attn + "v_proj.bias", kv))
-          : null;
-      NDArray gateUp = fused(tensor(parts, mlp + "gate_proj.weight", f, d), tensor(parts, mlp + "up_proj.weight", f, d));
-      return new LayerWeights(
-          tensor(manager, prefix + "input_layernorm.weight", d),
-          qkv,
-          qkvBias,
-          tensor(manager, attn + "o_proj.weight", d, q),
-          tensor(manager, prefix + "post_attention_layernorm.weight", d),
-          gateUp,
-          tensor(manager, mlp + "down_proj.weight", d, f));
-    }
+    NDArray gateUp = fused(tensor(mlp + "gate_proj.weight", f, d), tensor(mlp + "up_proj.weight", f, d));
+    return new LayerWeights(
+        tensor(prefix + "input_layernorm.weight", d),
+        qkv,
+        qkvBias,
+        tensor(attn + "o_proj.weight", d, q),
+        tensor(prefix + "post_attention_layernorm.weight", d),
+        gateUp,
+        tensor(mlp + "down_proj.weight", d, f));
   }
 
-  /**
-   * Concatenates along the output axis into the model's manager. The parts were loaded into a temporary
-   * manager, so their file mappings are released with it: fused weights are not also held mapped.
-   */
+  /** Concatenates along the output axis and frees the parts. */
   private NDArray fused(NDArray... parts) {
-    NDArray out = NDArrays.concat(new NDList(parts), 0);
+    NDArray out = parts[0].concat(parts[1], 0);
+    for (int i = 2; i < parts.length; i++) {
+      NDArray next = out.concat(parts[i], 0);
+      out.close();
+      out = next;
+    }
+    for (NDArray p : parts) {
+      p.close();
+    }
     out.attach(manager);
     return out;
   }
 
-  /**
-   * One tensor, shape-checked, in the compute dtype on the compute device, owned by {@code owner}. A
-   * float32 tensor on the CPU stays a zero-copy view of the memory-mapped file.
-   */
-  private NDArray tensor(NDManager owner, String name, long... shape) {
-    NDArray stored = checkpoint.load(name, owner, new Shape(shape));
-    NDArray converted = stored.toType(dataType, false).toDevice(device, false);
+  /** One tensor, shape-checked, in the compute dtype on the compute device, owned by the model manager. */
+  private NDArray tensor(String name, long... shape) {
+    NDArray stored = checkpoint.load(name, manager, new Shape(shape));
+    NDArray converted = stored.toType(dataType, true).toDevice(device, true);
     if (converted != stored) {
       stored.close();
     }
+    converted.attach(manager);
     return converted;
-  }
-
-  private NDArray tensor(String name, long... shape) {
-    return tensor(manager, name, shape);
   }
 }

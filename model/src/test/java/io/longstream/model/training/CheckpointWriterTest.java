@@ -48,7 +48,8 @@ class CheckpointWriterTest {
         DecoderModel loaded = lm.model();
         NDArray actual = loaded.forward(step, loaded.tokens(step, ids), positions, loaded.noCache()).logits();
         assertThat(lm.config()).isEqualTo(config);
-        assertThat(actual.toFloatArray()).containsExactly(expected.toFloatArray());
+        // The reloaded model attends with the fused kernel, the in-memory one from its parts: last bits differ.
+        assertThat(actual.toFloatArray()).containsExactly(expected.toFloatArray(), org.assertj.core.data.Offset.offset(1e-5f));
       }
     }
   }
