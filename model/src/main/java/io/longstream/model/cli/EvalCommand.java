@@ -79,6 +79,11 @@ public final class EvalCommand implements Callable<Integer> {
   @Option(names = "--threads", defaultValue = "0", description = "libtorch intra-op threads; 0 = default")
   int threads;
 
+  /** Runs the command with longstream's exit-code conventions (class-path runs without the launcher). */
+  public static void main(String[] args) {
+    System.exit(Cli.commandLine(new EvalCommand()).execute(args));
+  }
+
   @Override
   public Integer call() throws IOException {
     List<Integer> sortedLengths = validatedLengths();
