@@ -8,10 +8,10 @@ import io.longstream.model.evaluation.PerplexityEvaluator;
 import io.longstream.model.evaluation.PerplexityPoint;
 import io.longstream.model.positional.RotaryEncoding;
 import io.longstream.model.positional.rope.RopeScalings;
+import io.longstream.model.tokenizer.TextTokenizer;
+import io.longstream.model.training.Corpus;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -37,8 +37,9 @@ import picocli.CommandLine.Spec;
     description = "Perplexity vs evaluation length (train short, test long): CSV, Markdown table and PNG chart.")
 public final class EvalCommand implements Callable<Integer> {
 
-  /** The held-out text used without --text-file: a classpath resource the training corpus build provides. */
-  public static final String DEFAULT_TEXT_RESOURCE = "corpus/heldout.txt";
+  /** What the evaluation text is without --text-file (for messages and the report). */
+  static final String DEFAULT_TEXT_DESCRIPTION =
+      "the held-out split of the training corpus (the last 2% of the Europarl documents, as `train` holds them out)";
 
   @Spec CommandSpec spec;
 
@@ -63,7 +64,7 @@ public final class EvalCommand implements Callable<Integer> {
   @Option(names = "--rope-scaling", paramLabel = "TYPE:FACTOR", description = "RoPE scaling applied at inference to rope models, e.g. yarn:4")
   String ropeScaling;
 
-  @Option(names = "--text-file", description = "UTF-8 evaluation text (default: the held-out split on the classpath, " + DEFAULT_TEXT_RESOURCE + ")")
+  @Option(names = "--text-file", description = "UTF-8 evaluation text (default: the held-out 2% of the bundled Europarl training corpus)")
   Path textFile;
 
   @Option(names = "--out", defaultValue = "eval", description = "output directory (default: ${DEFAULT-VALUE})")
@@ -77,6 +78,11 @@ public final class EvalCommand implements Callable<Integer> {
 
   @Option(names = "--threads", defaultValue = "0", description = "libtorch intra-op threads; 0 = default")
   int threads;
+
+  /** Runs the command with longstream's exit-code conventions (class-path runs without the launcher). */
+  public static void main(String[] args) {
+    System.exit(Cli.commandLine(new EvalCommand()).execute(args));
+  }
 
   @Override
   public Integer call() throws IOException {
@@ -94,6 +100,7 @@ public final class EvalCommand implements Callable<Integer> {
       }
     }
     String text = readText();
+    List<String> heldOut = text == null ? heldOutDocuments() : null;
     EngineOptions options = new EngineOptions(device, dtype, threads);
     PrintWriter stdout = spec.commandLine().getOut();
     PrintWriter stderr = spec.commandLine().getErr();
@@ -102,7 +109,7 @@ public final class EvalCommand implements Callable<Integer> {
     List<String> labels = labels();
     for (int i = 0; i < models.size(); i++) {
       try (LanguageModel lm = LanguageModel.load(models.get(i), options, override(scaling))) {
-        long[] tokens = lm.tokenizer().encode(text, false).ids();
+        long[] tokens = text != null ? lm.tokenizer().encode(text, false).ids() : documentTokens(lm.tokenizer(), heldOut);
         if (tokens.length < sortedLengths.get(0)) {
           throw new IllegalArgumentException(String.format(
               Locale.ROOT, "the evaluation text has %d %s tokens, fewer than the smallest length %d",
@@ -225,27 +232,51 @@ public final class EvalCommand implements Callable<Integer> {
     return file == null ? model.toString() : file.toString();
   }
 
+  /** The --text-file's text, or null for the default (the held-out documents). */
   private String readText() throws IOException {
-    if (textFile != null) {
-      if (!Files.isRegularFile(textFile)) {
-        throw new IllegalArgumentException("text file not found: " + textFile);
-      }
-      return Files.readString(textFile);
+    if (textFile == null) {
+      return null;
     }
-    try (InputStream in = EvalCommand.class.getClassLoader().getResourceAsStream(DEFAULT_TEXT_RESOURCE)) {
-      if (in == null) {
-        throw new IllegalArgumentException(
-            "no --text-file given and no default held-out text (" + DEFAULT_TEXT_RESOURCE + ") on the classpath");
-      }
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    if (!Files.isRegularFile(textFile)) {
+      throw new IllegalArgumentException("text file not found: " + textFile);
     }
+    return Files.readString(textFile);
+  }
+
+  /** The documents {@code train} holds out of the default corpus ({@link Corpus#heldOut}, same fraction). */
+  static List<String> heldOutDocuments() {
+    return Corpus.europarl().heldOut(Corpus.DEFAULT_HELD_OUT_FRACTION).documents();
+  }
+
+  /**
+   * Documents back to back, each tokenized with the tokenizer's special tokens (its BOS): the layout of the
+   * trainer's token streams ({@link io.longstream.model.training.TokenSplit}), so for the byte-level
+   * tokenizer the held-out documents give exactly the trainer's validation tokens.
+   */
+  static long[] documentTokens(TextTokenizer tokenizer, List<String> documents) {
+    List<long[]> encoded = new ArrayList<>(documents.size());
+    int total = 0;
+    for (String document : documents) {
+      long[] ids = tokenizer.encode(document, true).ids();
+      encoded.add(ids);
+      total = Math.addExact(total, ids.length);
+    }
+    long[] out = new long[total];
+    int at = 0;
+    for (long[] ids : encoded) {
+      System.arraycopy(ids, 0, out, at, ids.length);
+      at += ids.length;
+    }
+    return out;
   }
 
   private String description(String tokenCounts, long budget) {
-    String source = textFile != null ? "`" + textFile + "`" : "the held-out text `" + DEFAULT_TEXT_RESOURCE + "`";
+    String source = textFile != null
+        ? "`" + textFile + "`, tokenized by each model's tokenizer without special tokens"
+        : DEFAULT_TEXT_DESCRIPTION + ", each document tokenized by each model's tokenizer with its special tokens (BOS)";
     return String.join(
         "\n\n",
-        "Text: " + source + ", tokenized by each model's tokenizer without special tokens (" + tokenCounts + ").",
+        "Text: " + source + " (" + tokenCounts + ").",
         "Each length L scores the ⌊E/L⌋ non-overlapping windows of L tokens in the first E = " + budget
             + " tokens of the text (fewer when the text is shorter). Each window starts from an empty cache and all"
             + " of its L − 1 predictions are scored; perplexity = exp(mean nll).",

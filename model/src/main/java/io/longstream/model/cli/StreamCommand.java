@@ -57,6 +57,11 @@ public final class StreamCommand implements Callable<Integer> {
   @Option(names = "--diagnostics", description = "compute attention diagnostics for every window")
   boolean diagnostics;
 
+  /** Runs the command with longstream's exit-code conventions (class-path runs without the launcher). */
+  public static void main(String[] args) {
+    System.exit(Cli.commandLine(new StreamCommand()).execute(args));
+  }
+
   @Override
   public Integer call() {
     PositionMode mode = PositionMode.parse(positions);

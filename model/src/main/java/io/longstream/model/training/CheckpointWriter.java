@@ -30,12 +30,23 @@ public final class CheckpointWriter {
 
   /** Writes {@code config.json}, {@code model.safetensors} and {@code tokenizer.json} into {@code dir}. */
   public static void write(Path dir, ModelConfig config, DecoderWeights weights, String tokenizerJson) {
+    write(dir, config, weights, Map.of(), tokenizerJson);
+  }
+
+  /**
+   * As {@link #write(Path, ModelConfig, DecoderWeights, String)}, with the positional scheme's learned
+   * tensors ({@code PositionalEncoding.namedParameters()}: the {@code learned} table, the {@code t5}
+   * buckets) saved under their names next to the decoder's, where the model loader finds them.
+   */
+  public static void write(
+      Path dir, ModelConfig config, DecoderWeights weights, Map<String, NDArray> positional, String tokenizerJson) {
     try {
       Files.createDirectories(dir);
       Files.writeString(dir.resolve("config.json"), ModelConfigWriter.toJson(config, ByteTokenizer.BOS, ByteTokenizer.EOS));
       SafetensorsWriter writer = new SafetensorsWriter().metadata("format", "pt");
       try (NDList views = new NDList()) {
         hfTensors(config, weights, views).forEach(writer::add);
+        positional.forEach(writer::add);
         writer.write(dir.resolve(Checkpoint.SINGLE_FILE));
       }
       Files.writeString(dir.resolve("tokenizer.json"), tokenizerJson);

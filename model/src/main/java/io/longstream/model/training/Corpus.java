@@ -32,6 +32,9 @@ public record Corpus(String name, List<String> documents) {
   /** Name of the built-in corpus on the command line. */
   public static final String EUROPARL = "europarl";
 
+  /** Default held-out fraction: the last 2% of the documents (training validation and {@code eval}'s text). */
+  public static final double DEFAULT_HELD_OUT_FRACTION = 0.02;
+
   public Corpus {
     if (documents.isEmpty()) {
       throw new IllegalArgumentException("corpus " + name + " has no documents");
@@ -73,6 +76,29 @@ public record Corpus(String name, List<String> documents) {
   /** {@link #EUROPARL} or a file path. */
   public static Corpus named(String nameOrPath) {
     return EUROPARL.equals(nameOrPath) ? europarl() : file(Path.of(nameOrPath));
+  }
+
+  /**
+   * The held-out documents: the last {@code fraction} of the documents in corpus order (rounded, at least
+   * one, and at least one left for training), so the split is the same on every run.
+   */
+  public Corpus heldOut(double fraction) {
+    return new Corpus(name, documents.subList(documents.size() - heldOutCount(fraction), documents.size()));
+  }
+
+  /** The documents before {@link #heldOut(double)}. */
+  public Corpus training(double fraction) {
+    return new Corpus(name, documents.subList(0, documents.size() - heldOutCount(fraction)));
+  }
+
+  private int heldOutCount(double fraction) {
+    if (!(fraction > 0 && fraction < 1)) {
+      throw new IllegalArgumentException("held-out fraction must be in (0, 1), got " + fraction);
+    }
+    if (documents.size() < 2) {
+      throw new IllegalArgumentException("corpus " + name + " needs at least 2 documents to hold one out");
+    }
+    return Math.min(documents.size() - 1, Math.max(1, (int) Math.round(documents.size() * fraction)));
   }
 
   /** The first {@code count} documents (for quick runs and tests). */

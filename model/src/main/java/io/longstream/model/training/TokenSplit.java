@@ -15,15 +15,8 @@ import java.util.List;
 public record TokenSplit(int[] train, int[] validation) {
 
   public static TokenSplit of(Corpus corpus, double validationFraction) {
-    if (!(validationFraction > 0 && validationFraction < 1)) {
-      throw new IllegalArgumentException("validation fraction must be in (0, 1), got " + validationFraction);
-    }
-    List<String> docs = corpus.documents();
-    if (docs.size() < 2) {
-      throw new IllegalArgumentException("corpus " + corpus.name() + " needs at least 2 documents to hold one out");
-    }
-    int held = Math.max(1, (int) Math.round(docs.size() * validationFraction));
-    return new TokenSplit(stream(docs.subList(0, docs.size() - held)), stream(docs.subList(docs.size() - held, docs.size())));
+    return new TokenSplit(
+        stream(corpus.training(validationFraction).documents()), stream(corpus.heldOut(validationFraction).documents()));
   }
 
   private static int[] stream(List<String> documents) {

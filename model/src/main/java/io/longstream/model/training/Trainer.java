@@ -12,6 +12,8 @@ import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import io.longstream.model.config.ModelConfig;
 import io.longstream.model.config.ModelConfigParser;
+import io.longstream.model.positional.ParameterSource;
+import io.longstream.model.positional.PositionalEncoding;
 import io.longstream.model.positional.PositionalEncodings;
 import io.longstream.model.tokenizer.ByteTokenizer;
 import io.longstream.model.transformer.DecoderModel;
@@ -26,6 +28,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -78,9 +81,12 @@ public final class Trainer implements AutoCloseable {
     Engine.getEngine("PyTorch");
     this.manager = NDManager.newBaseManager(device, "PyTorch");
     DecoderWeights weights = WeightInit.random(config, manager, settings.seed());
-    this.model = new DecoderModel(
-        config, weights, PositionalEncodings.create(config, DataType.FLOAT32), DataType.FLOAT32, device);
-    this.parameters = NamedParameters.of(weights);
+    // Learned schemes (learned, t5) draw their tables from the seed; the others take nothing from the source.
+    PositionalEncoding positional = PositionalEncodings.create(
+        config, DataType.FLOAT32, ParameterSource.random(settings.seed(), manager, DataType.FLOAT32, device));
+    this.model = new DecoderModel(config, weights, positional, DataType.FLOAT32, device);
+    this.parameters = new LinkedHashMap<>(NamedParameters.of(weights));
+    this.parameters.putAll(positional.namedParameters());
     this.optimizer = new AdamW(settings.adamW(), parameters, manager);
     this.sampler = new WindowSampler(data, config.maxPositionEmbeddings(), settings.seed());
     this.positions = new long[config.maxPositionEmbeddings()];
@@ -234,7 +240,7 @@ public final class Trainer implements AutoCloseable {
 
   /** Writes the HF checkpoint plus optimizer moments and trainer state into {@code dir}. */
   private void save(Path dir) {
-    CheckpointWriter.write(dir, config, model.weights(), ByteTokenizer.tokenizerJson());
+    CheckpointWriter.write(dir, config, model.weights(), model.positional().namedParameters(), ByteTokenizer.tokenizerJson());
     SafetensorsWriter moments = new SafetensorsWriter().metadata("format", "pt").metadata("step", Integer.toString(step));
     optimizer.firstMoments().forEach((name, m) -> moments.add(FIRST_MOMENT + name, m));
     optimizer.secondMoments().forEach((name, v) -> moments.add(SECOND_MOMENT + name, v));
@@ -257,6 +263,9 @@ public final class Trainer implements AutoCloseable {
       // Copy into the trainer's own arrays: loaded tensors may be read-only file mappings.
       DecoderWeights saved = WeightLoader.load(weights, config, loading, DataType.FLOAT32, model.device());
       NamedParameters.of(saved).forEach((name, array) -> parameters.get(name).set(array.toFloatArray()));
+      ParameterSource stored = ParameterSource.checkpoint(weights, loading, DataType.FLOAT32, model.device());
+      model.positional().namedParameters().forEach(
+          (name, array) -> array.set(stored.tensor(name, array.getShape(), 0).toFloatArray()));
       Map<String, NDArray> first = new HashMap<>();
       Map<String, NDArray> second = new HashMap<>();
       for (String name : parameters.keySet()) {

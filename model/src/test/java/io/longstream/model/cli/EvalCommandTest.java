@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.longstream.model.TinyModels;
 import io.longstream.model.evaluation.EvaluationReport;
+import io.longstream.model.tokenizer.ByteTokenizer;
+import io.longstream.model.tokenizer.TextTokenizer;
+import io.longstream.model.training.Corpus;
+import io.longstream.model.training.TokenSplit;
 import java.awt.image.BufferedImage;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -141,6 +145,27 @@ class EvalCommandTest {
   }
 
   @Test
+  void shouldEvaluateTheTrainersHeldOutSplitWithoutATextFile() throws Exception {
+    Path out = temp.resolve("default-text");
+    Run run = run("--model", alibi.toString(), "--lengths", "64", "--positions", "absolute", "--out", out.toString());
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(csv(out.resolve(EvaluationReport.CSV)).get(0).get("status")).isEqualTo("ok");
+    assertThat(Files.readString(out.resolve(EvaluationReport.MARKDOWN))).contains("held-out split of the training corpus");
+  }
+
+  @Test
+  void shouldTokenizeTheDefaultTextExactlyAsTheTrainersValidationStream() throws Exception {
+    Path file = Files.writeString(temp.resolve("byte-tokenizer.json"), ByteTokenizer.tokenizerJson());
+    Corpus europarl = Corpus.europarl();
+    assertThat(EvalCommand.heldOutDocuments()).isEqualTo(europarl.heldOut(Corpus.DEFAULT_HELD_OUT_FRACTION).documents());
+    try (TextTokenizer bytes = TextTokenizer.load(file)) {
+      long[] eval = EvalCommand.documentTokens(bytes, EvalCommand.heldOutDocuments());
+      int[] validation = TokenSplit.of(europarl, Corpus.DEFAULT_HELD_OUT_FRACTION).validation();
+      assertThat(eval).hasSize(validation.length).isEqualTo(java.util.Arrays.stream(validation).asLongStream().toArray());
+    }
+  }
+
+  @Test
   void shouldExitWithCode2AndOneLineOnBadArguments() {
     String m = alibi.toString();
     String t = text.toString();
@@ -155,8 +180,7 @@ class EvalCommandTest {
         new String[] {"--model", temp.resolve("missing").toString(), "--lengths", "64", "--positions", "absolute", "--text-file", t},
         new String[] {"--model", m, "--lengths", "64", "--positions", "absolute", "--text-file", temp.resolve("none.txt").toString()},
         new String[] {"--model", m, "--lengths", "100000", "--positions", "absolute", "--text-file", t},
-        new String[] {"--model", m, "--lengths", "64", "--positions", "rolling", "--chunk", "64", "--text-file", t},
-        new String[] {"--model", m, "--lengths", "64", "--positions", "absolute"});
+        new String[] {"--model", m, "--lengths", "64", "--positions", "rolling", "--chunk", "64", "--text-file", t});
     for (String[] args : bad) {
       Run run = run(args);
       assertThat(run.exitCode()).as(String.join(" ", args)).isEqualTo(Cli.BAD_INPUT);

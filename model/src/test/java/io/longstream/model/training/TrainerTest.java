@@ -138,4 +138,43 @@ class TrainerTest {
       }
     }
   }
+
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"learned", "t5"})
+  void shouldTrainSaveAndResumeTheLearnedPositionalTensors(String scheme) {
+    ModelShape shape = new ModelShape(64, 2, 4, 2, 172, ByteTokenizer.VOCAB_SIZE, 64, scheme, 10_000, false);
+    TrainingSettings recipe = TrainingSettings.builder()
+        .steps(20).batchSize(8).learningRate(3e-3).warmupSteps(2).evalEvery(10).evalBatches(1).checkpointEvery(10).seed(7)
+        .build();
+    List<Double> straightRun = new ArrayList<>();
+    TrainingResult result;
+    float[] initial;
+    float[] trained;
+    String name;
+    try (Trainer trainer = Trainer.start(shape, recipe, data, work.resolve(scheme), recorder(straightRun), Device.cpu())) {
+      var named = trainer.model().positional().namedParameters();
+      assertThat(named).hasSize(1);
+      name = named.keySet().iterator().next();
+      initial = named.get(name).toFloatArray();
+      result = trainer.run();
+      trained = named.get(name).toFloatArray();
+    }
+    assertThat(trained).as("the optimizer updates " + name).isNotEqualTo(initial);
+    assertThat(result.last().evalLoss()).isLessThan(result.first().evalLoss());
+    try (NDManager manager = NDManager.newBaseManager();
+        SafetensorsFile saved = SafetensorsFile.open(result.directory().resolve("model.safetensors"))) {
+      assertThat(saved.load(name, manager).toFloatArray()).containsExactly(trained);
+    }
+    // The serving loader reads the table back, and a resumed run restores it (and its moments) exactly.
+    try (LanguageModel lm = LanguageModel.load(result.directory(), EngineOptions.cpu())) {
+      assertThat(lm.config().positionalEncoding()).isEqualTo(scheme);
+    }
+    List<Double> resumedRun = new ArrayList<>();
+    try (Trainer trainer = Trainer.resume(
+        result.directory().resolve("checkpoint-000010"), data, work.resolve(scheme + "-resumed"), recorder(resumedRun), Device.cpu())) {
+      trainer.run();
+      assertThat(trainer.model().positional().namedParameters().get(name).toFloatArray()).containsExactly(trained);
+    }
+    assertThat(resumedRun).isEqualTo(straightRun.subList(10, 20));
+  }
 }
