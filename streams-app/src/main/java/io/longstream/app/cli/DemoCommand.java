@@ -1,7 +1,6 @@
 package io.longstream.app.cli;
 
 import io.longstream.app.LongstreamApplication;
-import io.longstream.model.training.Corpus;
 import io.longstream.schemas.Document;
 import io.longstream.schemas.DocumentSummary;
 import io.longstream.schemas.SummarySentence;
@@ -112,42 +111,12 @@ final class DemoCommand implements Callable<Integer> {
     return 0;
   }
 
-  /**
-   * Real English text the model was not trained on: Europarl's lines are ~1,000-character fragments in 21
-   * languages, so the English lines of the held-out split (the corpus's last 2 %, then earlier lines if
-   * needed) are joined in corpus order into documents of at least {@code minChars} characters.
-   */
+  /** Held-out English Europarl text joined into documents of at least {@code minChars} characters. */
   private List<Document> samples() {
-    List<String> all = Corpus.europarl().documents();
-    List<Document> picked = new ArrayList<>();
-    StringBuilder text = new StringBuilder();
-    for (int i = all.size() - 1; i >= 0 && picked.size() < documents; i--) {
-      if (!looksEnglish(all.get(i))) {
-        continue;
-      }
-      text.append(text.length() == 0 ? "" : "\n\n").append(all.get(i));
-      if (text.length() >= minChars) {
-        String id = "europarl-" + (picked.size() + 1);
-        picked.add(new Document(id, text.toString(), null, "europarl (held out)", Map.of(), Instant.now()));
-        text.setLength(0);
-      }
+    if (minChars < 1) {
+      throw new IllegalArgumentException("--min-chars must be ≥ 1");
     }
-    if (picked.isEmpty()) {
-      throw new IllegalStateException("the corpus has no English text of " + minChars + "+ characters");
-    }
-    return picked;
-  }
-
-  /** A cheap filter: English function words make up a visible share of the words. */
-  static boolean looksEnglish(String text) {
-    String[] words = text.toLowerCase(java.util.Locale.ROOT).split("\\W+");
-    int hits = 0;
-    for (String w : words) {
-      if (Set.of("the", "of", "and", "to", "that", "is", "we").contains(w)) {
-        hits++;
-      }
-    }
-    return words.length > 0 && hits * 8 > words.length;
+    return SampleDocuments.europarl(documents, minChars);
   }
 
   private void publish(String bootstrap, String topic, List<Document> docs, PrintWriter out) {
