@@ -20,7 +20,7 @@ import org.springframework.context.annotation.Configuration;
 /**
  * Loads the model once at start-up (from {@code longstream.model.path}, or the bundled default) and wires
  * the streaming engine into the topology as its {@link DocumentAnalyzer}. A model that cannot be loaded
- * stops the start-up with its one-line reason.
+ * stops the start-up with its one-line reason ({@link ModelLoadException}).
  */
 @Configuration(proxyBeanMethods = false)
 class EngineConfiguration {
@@ -34,7 +34,12 @@ class EngineConfiguration {
     Path directory = bundled ? BundledModels.directory(BundledModels.DEFAULT) : Path.of(model.path());
     EngineOptions options =
         new EngineOptions(model.device(), model.dtype().name().toLowerCase(Locale.ROOT), model.threads());
-    LanguageModel lm = LanguageModel.load(directory, options);
+    LanguageModel lm;
+    try {
+      lm = LanguageModel.load(directory, options);
+    } catch (RuntimeException e) {
+      throw new ModelLoadException(directory, e);
+    }
     log.info(
         "Model {} loaded from {} on {} ({}, positional scheme {})",
         bundled ? BundledModels.DEFAULT : directory.getFileName(),
