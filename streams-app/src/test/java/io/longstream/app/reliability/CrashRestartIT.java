@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,7 +39,10 @@ class CrashRestartIT {
     report.line("%d documents, %d kills, seed %d", documents, kills, seed);
     List<Document> docs = Workload.documents("crash-", documents, Workload.setting("min-chars", 1500));
     List<String> ids = docs.stream().map(Document::getId).toList();
-    var reference = Workload.reference(docs);
+    // Every document's outputs are compared byte for byte in CI; the longer harness may compare a sample.
+    int referenceEvery = Workload.setting("reference-every", 1);
+    var reference = Workload.reference(IntStream.range(0, docs.size()).filter(i -> i % referenceEvery == 0)
+        .mapToObj(docs::get).toList());
 
     try (BrokerProcess broker = BrokerProcess.start(dir.resolve("broker"));
         ServiceProcess service = ServiceProcess.create(dir, "service", broker.bootstrapServers(),
@@ -65,8 +69,8 @@ class CrashRestartIT {
 
       Map<String, ReferenceAnalysis.Outputs> expected = reference.get();
       List<String> problems = audit.checkExactlyOnce(ids, expected);
-      report.line("checked %d documents (windows, metrics, summary; byte-identical to the reference): %d problems",
-          documents, problems.size());
+      report.line("checked %d documents (windows, metrics, summary), %d of them byte for byte against the reference: %d problems",
+          documents, expected.size(), problems.size());
       assertThat(problems).isEmpty();
       assertThat(LogSecrecy.leaks(service.logs(), docs)).as("document text in the service logs").isEmpty();
       report.line("survived %d kills in %d s", kills, report.elapsed().toSeconds());

@@ -42,6 +42,7 @@ final class ServiceProcess implements AutoCloseable {
   private final int port;
   private final Map<String, String> properties;
   private final List<Path> logs = new ArrayList<>();
+  private List<String> jvmFlags = JVM_FLAGS;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private Process process;
 
@@ -72,6 +73,40 @@ final class ServiceProcess implements AutoCloseable {
     return name;
   }
 
+  /** JVM flags instead of the harness's start-up-friendly ones (the soak measures the default JIT). */
+  ServiceProcess jvmFlags(List<String> flags) {
+    this.jvmFlags = List.copyOf(flags);
+    return this;
+  }
+
+  /** Resident set size of the service JVM (heap, libtorch, RocksDB and all), from /proc. */
+  long rssBytes() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(process.pid()), "status"))) {
+        if (line.startsWith("VmRSS:")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+        }
+      }
+      throw new IllegalStateException("no VmRSS for " + process.pid());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Heap in use right after a full GC (jcmd GC.run), from /actuator/metrics. */
+  double heapAfterGc() {
+    Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+    try {
+      new ProcessBuilder(jcmd.toString(), String.valueOf(process.pid()), "GC.run")
+          .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return metric("jvm.memory.used?tag=area:heap");
+  }
+
   /** Starts the JVM (again); returns at once. */
   ServiceProcess start() {
     if (process != null && process.isAlive()) {
@@ -84,7 +119,7 @@ final class ServiceProcess implements AutoCloseable {
     }
     List<String> command = new ArrayList<>();
     command.add(ChildProcesses.java());
-    command.addAll(JVM_FLAGS);
+    command.addAll(jvmFlags);
     command.addAll(List.of("-jar", ChildProcesses.longstreamJar().toString(), "serve"));
     properties.forEach((key, value) -> command.add("--" + key + "=" + value));
     Path log = dir.resolve("service-" + (logs.size() + 1) + ".log");
@@ -157,6 +192,11 @@ final class ServiceProcess implements AutoCloseable {
 
   boolean isAlive() {
     return process != null && process.isAlive();
+  }
+
+  /** Exit code of the last run (which must have ended). */
+  int exitCode() {
+    return process.exitValue();
   }
 
   long pid() {
