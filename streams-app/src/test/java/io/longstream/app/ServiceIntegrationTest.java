@@ -125,8 +125,10 @@ class ServiceIntegrationTest {
 
   @Test
   void shouldRequireAuthenticationForEverythingElse() throws Exception {
-    assertThat(get("/actuator/prometheus", false).statusCode()).isEqualTo(401);
-    assertThat(get("/actuator/metrics", false).statusCode()).isEqualTo(401);
+    for (String path : List.of("/actuator", "/actuator/prometheus", "/actuator/metrics", "/actuator/extrapolation",
+        "/actuator/env", "/actuator/beans", "/actuator/heapdump", "/actuator/loggers", "/", "/anything")) {
+      assertThat(get(path, false).statusCode()).as(path).isEqualTo(401);
+    }
     HttpResponse<String> prometheus = get("/actuator/prometheus", true);
     assertThat(prometheus.statusCode()).isEqualTo(200);
     assertThat(prometheus.body()).contains("jvm_memory_used_bytes");

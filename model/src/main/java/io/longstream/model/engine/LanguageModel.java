@@ -76,10 +76,24 @@ public final class LanguageModel implements AutoCloseable {
           FusedAttention.load(manager));
       Path tokenizerFile = directory.resolve("tokenizer.json");
       TextTokenizer tokenizer = Files.isRegularFile(tokenizerFile) ? TextTokenizer.load(tokenizerFile) : null;
+      checkVocabulary(tokenizer, config, directory);
       return new LanguageModel(directory, manager, model, tokenizer);
     } catch (RuntimeException e) {
       manager.close();
       throw e;
+    }
+  }
+
+  /**
+   * A tokenizer producing ids the embedding has no row for would fail every document at its first such
+   * token (an index error inside libtorch, minutes into a stream): refuse the pair at load time instead.
+   */
+  static void checkVocabulary(TextTokenizer tokenizer, ModelConfig config, Path directory) {
+    if (tokenizer != null && tokenizer.maxTokenId() >= config.vocabSize()) {
+      tokenizer.close();
+      throw new IllegalArgumentException(String.format(
+          "tokenizer.json in %s does not match the model: it produces token ids up to %d, but config.json has"
+              + " vocab_size %d", directory, tokenizer.maxTokenId(), config.vocabSize()));
     }
   }
 

@@ -16,9 +16,11 @@ import java.util.Map;
 public final class TextTokenizer implements AutoCloseable {
 
   private final HuggingFaceTokenizer tokenizer;
+  private final long maxTokenId;
 
-  private TextTokenizer(HuggingFaceTokenizer tokenizer) {
+  private TextTokenizer(HuggingFaceTokenizer tokenizer, long maxTokenId) {
     this.tokenizer = tokenizer;
+    this.maxTokenId = maxTokenId;
   }
 
   /** Loads {@code tokenizer.json} (a file, or a model directory containing one). */
@@ -27,15 +29,22 @@ public final class TextTokenizer implements AutoCloseable {
     if (!Files.isRegularFile(file)) {
       throw new IllegalArgumentException("no tokenizer.json at " + file);
     }
+    long maxTokenId = TokenizerVocabulary.maxId(file);
     try {
       return new TextTokenizer(
           HuggingFaceTokenizer.newInstance(
-              file, Map.of("truncation", "false", "padding", "false", "addSpecialTokens", "true")));
+              file, Map.of("truncation", "false", "padding", "false", "addSpecialTokens", "true")),
+          maxTokenId);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
     } catch (RuntimeException e) {
       throw new IllegalArgumentException("invalid tokenizer " + file + ": " + e.getMessage(), e);
     }
+  }
+
+  /** The largest token id this tokenizer can produce (its vocabulary, added and special tokens); -1 if none. */
+  public long maxTokenId() {
+    return maxTokenId;
   }
 
   /** Tokenizes {@code text}, adding the tokenizer's special tokens (e.g. BOS) when asked. */

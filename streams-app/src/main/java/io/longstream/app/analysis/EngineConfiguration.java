@@ -7,7 +7,9 @@ import io.longstream.model.engine.LanguageModel;
 import io.longstream.model.streaming.PositionMode;
 import io.longstream.model.streaming.StreamingEngine;
 import io.longstream.model.streaming.StreamingSettings;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -20,7 +22,7 @@ import org.springframework.context.annotation.Configuration;
 /**
  * Loads the model once at start-up (from {@code longstream.model.path}, or the bundled default) and wires
  * the streaming engine into the topology as its {@link DocumentAnalyzer}. A model that cannot be loaded
- * stops the start-up with its one-line reason.
+ * stops the start-up with its one-line reason ({@link ModelLoadException}).
  */
 @Configuration(proxyBeanMethods = false)
 class EngineConfiguration {
@@ -34,7 +36,12 @@ class EngineConfiguration {
     Path directory = bundled ? BundledModels.directory(BundledModels.DEFAULT) : Path.of(model.path());
     EngineOptions options =
         new EngineOptions(model.device(), model.dtype().name().toLowerCase(Locale.ROOT), model.threads());
-    LanguageModel lm = LanguageModel.load(directory, options);
+    LanguageModel lm;
+    try {
+      lm = LanguageModel.load(directory, options);
+    } catch (RuntimeException e) {
+      throw new ModelLoadException(directory, e);
+    }
     log.info(
         "Model {} loaded from {} on {} ({}, positional scheme {})",
         bundled ? BundledModels.DEFAULT : directory.getFileName(),
@@ -43,6 +50,18 @@ class EngineConfiguration {
         options.dtype(),
         lm.config().positionalEncoding());
     return lm;
+  }
+
+  /**
+   * Live native (libtorch) tensors under the model's NDManager [longstream_engine_native_tensors]: the weights
+   * plus the working set of the document in flight. Back to the weights' count between documents; a count
+   * that grows from one idle moment to the next is a leak (the soak harness watches it).
+   */
+  @Bean
+  MeterBinder engineNativeTensors(LanguageModel lm) {
+    return registry -> Gauge.builder("longstream.engine.native.tensors", lm, m -> m.manager().getManagedArrays().size())
+        .description("Native tensors alive under the model's NDManager: weights plus in-flight documents")
+        .register(registry);
   }
 
   @Bean

@@ -42,7 +42,8 @@ public final class EmbeddedBrokerInitializer implements ApplicationContextInitia
     BrokerProperties broker = Binder.get(env).bind("longstream.broker", BrokerProperties.class)
         .orElseGet(BrokerProperties::defaults);
     checkAvailable(broker, context.getClassLoader());
-    EmbeddedKafkaBroker running = EmbeddedKafkaBroker.start(broker.dataDir(), broker.port());
+    EmbeddedKafkaBroker running = EmbeddedKafkaBroker.start(broker.dataDir(), broker.port(), broker.sasl().listener());
+    running.saslBootstrapServers().ifPresent(sasl -> log.info("Embedded broker SASL_PLAINTEXT (PLAIN) listener at {}", sasl));
     env.getPropertySources().addFirst(
         new MapPropertySource(BEAN_NAME, Map.of(BOOTSTRAP, running.bootstrapServers())));
     DefaultListableBeanFactory beans = (DefaultListableBeanFactory) context.getBeanFactory();

@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A real single-node Kafka broker in KRaft mode (broker and controller in one process, production {@code
- * kafka_2.13} jars, no test jars) listening on localhost. Its directory is formatted on first use and reused
+ * kafka_2.13} jars, no test jars) listening on localhost, optionally with a SASL_PLAINTEXT listener too. Its directory is formatted on first use and reused
  * afterwards with the cluster id found in meta.properties, so topics and offsets survive restarts.
  */
 public final class EmbeddedKafkaBroker implements AutoCloseable {
@@ -40,28 +40,65 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   private static final String CONTROLLER = "CONTROLLER";
   private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
 
+  private static final String SASL = "SASL_PLAINTEXT";
+
   private final KafkaRaftServer server;
   private final Path dataDir;
   private final String bootstrapServers;
+  private final String saslBootstrapServers;
   private final String clusterId;
 
-  private EmbeddedKafkaBroker(KafkaRaftServer server, Path dataDir, String bootstrapServers, String clusterId) {
+  private EmbeddedKafkaBroker(KafkaRaftServer server, Path dataDir, String bootstrapServers, String saslBootstrapServers,
+      String clusterId) {
     this.server = server;
     this.dataDir = dataDir;
     this.bootstrapServers = bootstrapServers;
+    this.saslBootstrapServers = saslBootstrapServers;
     this.clusterId = clusterId;
+  }
+
+  /**
+   * A SASL_PLAINTEXT listener with the PLAIN mechanism and one user, next to the PLAINTEXT one: a place to try
+   * the Kafka client security settings ({@code spring.kafka.properties.security.protocol}, {@code
+   * sasl.mechanism}, {@code sasl.jaas.config}) that a real cluster needs. Not for production: PLAIN over an
+   * unencrypted connection sends the password in clear.
+   *
+   * @param port listener port on localhost; 0 = any free port
+   * @param username the one user
+   * @param password its password
+   */
+  public record SaslListener(int port, String username, String password) {
+    public SaslListener {
+      if (username == null || username.isBlank() || password == null || password.isEmpty()) {
+        throw new IllegalArgumentException("the SASL listener needs a username and a password");
+      }
+      if (username.contains("\"") || password.contains("\"")) {
+        throw new IllegalArgumentException("SASL username and password cannot contain '\"'");
+      }
+    }
   }
 
   /** Formats {@code dataDir} if needed, starts the broker on {@code port} (0 = free) and waits until it serves. */
   public static EmbeddedKafkaBroker start(Path dataDir, int port) {
+    return start(dataDir, port, null);
+  }
+
+  /** As {@link #start(Path, int)}, with a SASL_PLAINTEXT (PLAIN) listener too unless {@code sasl} is null. */
+  public static EmbeddedKafkaBroker start(Path dataDir, int port, SaslListener sasl) {
     Path dir = dataDir.toAbsolutePath().normalize();
     String clusterId = existingClusterId(dir).orElseGet(() -> Uuid.randomUuid().toString());
     int brokerPort = port == 0 ? freePort() : port;
     Properties config = config(dir, brokerPort, freePort());
+    String saslAddress = null;
+    if (sasl != null) {
+      int saslPort = sasl.port() == 0 ? freePort() : sasl.port();
+      addSaslListener(config, saslPort, sasl);
+      saslAddress = "localhost:" + saslPort;
+    }
     format(dir, clusterId);
     KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(config, false), Time.SYSTEM);
     server.startup();
-    EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(server, dir, "localhost:" + brokerPort, clusterId);
+    EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(server, dir, "localhost:" + brokerPort, saslAddress, clusterId);
     broker.awaitReady();
     broker.writeBootstrapFile();
     log.info("Embedded Kafka broker (KRaft) running at {} with data in {} (cluster {})", broker.bootstrapServers, dir, clusterId);
@@ -71,6 +108,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   /** host:port of the broker listener. */
   public String bootstrapServers() {
     return bootstrapServers;
+  }
+
+  /** host:port of the SASL_PLAINTEXT listener, when the broker has one. */
+  public Optional<String> saslBootstrapServers() {
+    return Optional.ofNullable(saslBootstrapServers);
   }
 
   /** The KRaft cluster id, stable across restarts on the same directory. */
@@ -115,6 +157,17 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         "group.initial.rebalance.delay.ms", "0",
         "auto.create.topics.enable", "false"));
     return p;
+  }
+
+  static void addSaslListener(Properties config, int port, SaslListener sasl) {
+    String address = "://localhost:" + port;
+    config.put("listeners", config.getProperty("listeners") + "," + SASL + address);
+    config.put("advertised.listeners", config.getProperty("advertised.listeners") + "," + SASL + address);
+    config.put("listener.security.protocol.map", config.getProperty("listener.security.protocol.map") + "," + SASL + ":" + SASL);
+    String listener = "listener.name." + SASL.toLowerCase(java.util.Locale.ROOT) + ".";
+    config.put(listener + "sasl.enabled.mechanisms", "PLAIN");
+    config.put(listener + "plain.sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required"
+        + " user_" + sasl.username() + "=\"" + sasl.password() + "\";");
   }
 
   private static void format(Path dir, String clusterId) {

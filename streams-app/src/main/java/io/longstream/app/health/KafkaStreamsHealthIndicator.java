@@ -1,6 +1,10 @@
 package io.longstream.app.health;
 
+import java.util.List;
+import java.util.Set;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.ThreadMetadata;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
@@ -9,7 +13,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Health of the Kafka Streams client (neither Boot nor spring-kafka ships one): UP while RUNNING or
- * REBALANCING, DOWN in every other state, with the state as detail. The factory bean comes through an
+ * REBALANCING, DOWN in every other state, with the state, the stream threads and the input partitions this
+ * instance processes (activeTasks) as details. The factory bean comes through an
  * ObjectProvider because it depends, indirectly, on beans that health depends on.
  */
 @Component("kafkaStreams")
@@ -32,6 +37,20 @@ class KafkaStreamsHealthIndicator implements HealthIndicator {
     Health.Builder health = state == KafkaStreams.State.RUNNING || state == KafkaStreams.State.REBALANCING
         ? Health.up()
         : Health.down();
-    return health.withDetail("state", state.name()).withDetail("threads", streams.metadataForLocalThreads().size()).build();
+    Set<ThreadMetadata> threads = streams.metadataForLocalThreads();
+    return health.withDetail("state", state.name())
+        .withDetail("threads", threads.size())
+        .withDetail("activeTasks", inputPartitions(threads))
+        .build();
+  }
+
+  /** The input partitions this instance processes ("documents-3"), sorted: which instance owns what. */
+  private static List<String> inputPartitions(Set<ThreadMetadata> threads) {
+    return threads.stream()
+        .flatMap(thread -> thread.activeTasks().stream())
+        .flatMap(task -> task.topicPartitions().stream())
+        .map(TopicPartition::toString)
+        .sorted()
+        .toList();
   }
 }

@@ -5,6 +5,9 @@ import io.longstream.app.config.LongstreamProperties;
 import io.longstream.app.input.DocumentClassifier;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import java.util.Properties;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.slf4j.Logger;
@@ -49,15 +52,27 @@ class TopologyConfiguration {
   /**
    * A failing stream thread is replaced rather than shutting the client down: with exactly-once the record
    * in flight was not committed and is processed again by the new thread, so nothing is lost.
+   *
+   * <p>A graceful stop (SIGTERM, scale-down) leaves the consumer group, so the stopped instance's partitions
+   * move to the others at once instead of after {@code session.timeout.ms} (45 s: measured by ScaleOutIT).
+   * Except for static members ({@code group.instance.id}, as deploy/k8s configures): they keep their
+   * partitions across a restart, which is what static membership is for.
    */
   @Bean
   StreamsBuilderFactoryBeanConfigurer longstreamStreamsConfigurer() {
     return factory -> {
+      factory.setLeaveGroupOnClose(!isStaticMember(factory.getStreamsConfiguration()));
       factory.setStreamsUncaughtExceptionHandler(e -> {
         log.error("stream thread failed; replacing it", e);
         return StreamThreadExceptionResponse.REPLACE_THREAD;
       });
       factory.setStateListener((now, before) -> log.info("Kafka Streams {} -> {}", before, now));
     };
+  }
+
+  /** Whether the Streams configuration gives its consumers a group.instance.id (any of its prefixed forms). */
+  static boolean isStaticMember(Properties streams) {
+    return streams != null && Stream.of("", "consumer.", "main.consumer.")
+        .anyMatch(prefix -> streams.containsKey(prefix + ConsumerConfig.GROUP_INSTANCE_ID_CONFIG));
   }
 }
