@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class TrainerTest {
 
-  static final int STEPS = 300;
+  static final int STEPS = 200;
 
   static final ModelShape SHAPE = new ModelShape(64, 2, 4, 2, 172, ByteTokenizer.VOCAB_SIZE, 64, "rope", 10_000, false);
 
