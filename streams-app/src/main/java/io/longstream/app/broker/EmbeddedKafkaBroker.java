@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -28,8 +29,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A real single-node Kafka broker in KRaft mode (broker and controller in one process, production {@code
- * kafka_2.13} jars, no test jars) listening on localhost, optionally with a SASL_PLAINTEXT listener too. Its directory is formatted on first use and reused
- * afterwards with the cluster id found in meta.properties, so topics and offsets survive restarts.
+ * kafka_2.13} jars, no test jars) listening on localhost, optionally with a SASL_PLAINTEXT listener too. Its
+ * directory is formatted on first use and reused afterwards with the cluster id found in meta.properties, so
+ * topics and offsets survive restarts.
  */
 public final class EmbeddedKafkaBroker implements AutoCloseable {
 
@@ -48,8 +50,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   private final String saslBootstrapServers;
   private final String clusterId;
 
-  private EmbeddedKafkaBroker(KafkaRaftServer server, Path dataDir, String bootstrapServers, String saslBootstrapServers,
-      String clusterId) {
+  private EmbeddedKafkaBroker(KafkaRaftServer server, Path dataDir, String bootstrapServers,
+      String saslBootstrapServers, String clusterId) {
     this.server = server;
     this.dataDir = dataDir;
     this.bootstrapServers = bootstrapServers;
@@ -98,7 +100,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     format(dir, clusterId);
     KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(config, false), Time.SYSTEM);
     server.startup();
-    EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(server, dir, "localhost:" + brokerPort, saslAddress, clusterId);
+    EmbeddedKafkaBroker broker =
+        new EmbeddedKafkaBroker(server, dir, "localhost:" + brokerPort, saslAddress, clusterId);
     broker.awaitReady();
     broker.writeBootstrapFile();
     log.info("Embedded Kafka broker (KRaft) running at {} with data in {} (cluster {})", broker.bootstrapServers, dir, clusterId);
@@ -163,8 +166,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     String address = "://localhost:" + port;
     config.put("listeners", config.getProperty("listeners") + "," + SASL + address);
     config.put("advertised.listeners", config.getProperty("advertised.listeners") + "," + SASL + address);
-    config.put("listener.security.protocol.map", config.getProperty("listener.security.protocol.map") + "," + SASL + ":" + SASL);
-    String listener = "listener.name." + SASL.toLowerCase(java.util.Locale.ROOT) + ".";
+    String protocols = config.getProperty("listener.security.protocol.map");
+    config.put("listener.security.protocol.map", protocols + "," + SASL + ":" + SASL);
+    String listener = "listener.name." + SASL.toLowerCase(Locale.ROOT) + ".";
     config.put(listener + "sasl.enabled.mechanisms", "PLAIN");
     config.put(listener + "plain.sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required"
         + " user_" + sasl.username() + "=\"" + sasl.password() + "\";");

@@ -69,6 +69,7 @@ class BrokerOutageIT {
       List<String> problems = audit.checkExactlyOnce(ids, reference.get());
       report.line("checked %d documents: %d problems; stream threads replaced: %d", ids.size(), problems.size(),
           count(service.logs(), "stream thread failed; replacing it"));
+      threadFailures(service.logs()).forEach(cause -> report.line("  replaced after: %s", cause));
       assertThat(problems).isEmpty();
     }
   }
@@ -85,6 +86,23 @@ class BrokerOutageIT {
       CrashRestartIT.assertAlive(service);
       ServiceProcess.sleep(Duration.ofMillis(300));
     }
+  }
+
+  /** The exception lines logged right after each "replacing it" (the causes of stream-thread deaths). */
+  private static List<String> threadFailures(String logs) {
+    List<String> causes = new ArrayList<>();
+    List<String> lines = logs.lines().toList();
+    for (int i = 0; i < lines.size() - 1; i++) {
+      if (lines.get(i).contains("stream thread failed; replacing it")) {
+        for (int j = i + 1; j < lines.size() && j < i + 80; j++) {
+          String line = lines.get(j);
+          if (line.startsWith("org.") || line.startsWith("java.") || line.startsWith("Caused by:")) {
+            causes.add(line.length() > 300 ? line.substring(0, 300) : line);
+          }
+        }
+      }
+    }
+    return causes;
   }
 
   private static int count(String text, String needle) {

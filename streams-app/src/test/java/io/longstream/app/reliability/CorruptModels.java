@@ -38,17 +38,19 @@ final class CorruptModels {
       shape.set(1, rows);
       return header;
     })),
-    IMPOSSIBLE_CONFIG("field 'hidden_size' must be a positive integer, got -256", dir -> editJson(dir.resolve("config.json"), config -> {
-      ((ObjectNode) config).put("hidden_size", -256);
-      return config;
-    })),
-    TOKENIZER_BEYOND_VOCAB("does not match the model: it produces token ids up to", dir -> editJson(dir.resolve("tokenizer.json"), tokenizer -> {
-      for (JsonNode added : tokenizer.get("added_tokens")) {
-        ((ObjectNode) added).put("id", added.get("id").asInt() + 1000);
-      }
-      shiftSpecialTokens(tokenizer, 1000);
-      return tokenizer;
-    }));
+    IMPOSSIBLE_CONFIG("field 'hidden_size' must be a positive integer, got -256",
+        dir -> editJson(dir.resolve("config.json"), config -> {
+          ((ObjectNode) config).put("hidden_size", -256);
+          return config;
+        })),
+    TOKENIZER_BEYOND_VOCAB("does not match the model: it produces token ids up to",
+        dir -> editJson(dir.resolve("tokenizer.json"), tokenizer -> {
+          for (JsonNode added : tokenizer.get("added_tokens")) {
+            ((ObjectNode) added).put("id", added.get("id").asInt() + 1000);
+          }
+          shiftSpecialTokens(tokenizer, 1000);
+          return tokenizer;
+        }));
 
     final String expected;
     private final Editor editor;

@@ -10,10 +10,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -74,11 +77,11 @@ class PoisonInputIT {
         }
       }, 0, 500, TimeUnit.MILLISECONDS);
 
-      Map<Integer, SentPoison> sent = new java.util.HashMap<>();
+      Map<Integer, SentPoison> sent = new HashMap<>();
       List<Document> published = new ArrayList<>();
       try (KafkaProducer<String, byte[]> producer = Workload.producer(broker.bootstrapServers())) {
         SingleObjectCodec<Document> codec = SingleObjectCodec.of(Document.class);
-        List<java.util.concurrent.Future<RecordMetadata>> futures = new ArrayList<>();
+        List<Future<RecordMetadata>> futures = new ArrayList<>();
         List<PoisonRecords.Poison> bad = new ArrayList<>();
         for (int i = 0; i < records; i++) {
           if (i % goodEvery == goodEvery - 1 && published.size() < good.size()) {
@@ -117,7 +120,7 @@ class PoisonInputIT {
         }
         DeadLetter letter = found.get(0);
         if (!letter.getReason().equals(s.poison().expectedReason()) || !"documents".equals(letter.getSourceTopic())
-            || !java.util.Objects.equals(letter.getOriginalKey(), s.poison().key()) || letter.getMessage().isBlank()
+            || !Objects.equals(letter.getOriginalKey(), s.poison().key()) || letter.getMessage().isBlank()
             || letter.getPayload() != null) {
           problems.add(s + ": got " + letter.getReason() + " key=" + letter.getOriginalKey() + " (" + letter.getMessage() + ")");
         }

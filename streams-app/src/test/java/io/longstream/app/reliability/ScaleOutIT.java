@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -85,7 +86,7 @@ class ScaleOutIT {
     Instant deadline = Instant.now().plus(Duration.ofMinutes(3));
     Map<String, List<String>> owners = Map.of();
     while (Instant.now().isBefore(deadline)) {
-      owners = new java.util.TreeMap<>();
+      owners = new TreeMap<>();
       List<String> owned = new ArrayList<>();
       for (ServiceProcess instance : instances) {
         ServiceProcess.Health health = instance.health();

@@ -3,6 +3,7 @@ package io.longstream.app.reliability;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.longstream.schemas.Document;
+import io.longstream.schemas.wire.SingleObjectCodec;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -41,6 +42,9 @@ class SoakIT {
             .jvmFlags(List.of("-Xmx1g", "-Dai.djl.offline=true"))) {
       service.start().awaitRunning(CrashRestartIT.STARTUP);
       OutputAudit audit = new OutputAudit(broker.bootstrapServers());
+      double idleTensors = service.metric("longstream.engine.native.tensors");
+      report.line("idle before the load: %.0f native tensors (the weights), heap after GC %.1f MB, RSS %.1f MB",
+          idleTensors, service.heapAfterGc() / 1e6, service.rssBytes() / 1e6);
 
       List<Document> burst = Workload.documents("soak-burst-", 20, minChars);
       Instant burstStart = Instant.now();
@@ -59,7 +63,7 @@ class SoakIT {
       Instant nextSample = start;
       double documentsBefore = service.metric("longstream.documents");
       try (KafkaProducer<String, byte[]> producer = Workload.producer(broker.bootstrapServers())) {
-        var codec = io.longstream.schemas.wire.SingleObjectCodec.of(Document.class);
+        SingleObjectCodec<Document> codec = SingleObjectCodec.of(Document.class);
         while (Instant.now().isBefore(end)) {
           long dueMillis = (long) (published.get() * 1000 / rate);
           long sleep = dueMillis - Duration.between(start, Instant.now()).toMillis();
@@ -98,7 +102,19 @@ class SoakIT {
         double[] b = samples.get(i);
         report.line("  minute %4.1f-%4.1f: %.2f documents/s", a[0], b[0], (b[4] - a[4]) / ((b[0] - a[0]) * 60));
       }
+      // Drain the backlog, then look at an idle service: only the weights' tensors may be left.
+      Instant drain = Instant.now().plus(Duration.ofMinutes(20));
+      while (service.metric("longstream.documents") - documentsBefore < published.get() && Instant.now().isBefore(drain)) {
+        CrashRestartIT.assertAlive(service);
+        ServiceProcess.sleep(Duration.ofSeconds(5));
+      }
+      ServiceProcess.sleep(Duration.ofSeconds(5));
+      double tensorsAfter = service.metric("longstream.engine.native.tensors");
+      report.line("idle after the load (%.0f of %d documents done): %.0f native tensors (before: %.0f), heap after GC %.1f MB,"
+              + " RSS %.1f MB", service.metric("longstream.documents") - documentsBefore, published.get(), tensorsAfter,
+          idleTensors, service.heapAfterGc() / 1e6, service.rssBytes() / 1e6);
       assertThat(service.isAlive()).isTrue();
+      assertThat(tensorsAfter).as("native tensors left behind once idle").isEqualTo(idleTensors);
     }
   }
 

@@ -2,12 +2,20 @@ package io.longstream.app.reliability;
 
 import io.longstream.app.analysis.ReferenceAnalysis;
 import io.longstream.app.samples.EuroparlSamples;
+import io.longstream.model.engine.BundledModels;
 import io.longstream.schemas.Document;
 import io.longstream.schemas.wire.SingleObjectCodec;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+import java.util.zip.ZipInputStream;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -63,6 +71,7 @@ final class Workload {
     return CompletableFuture.supplyAsync(() -> {
       synchronized (Workload.class) {
         if (engine == null) {
+          checkSameBundledModel();
           engine = ReferenceAnalysis.withDefaults();
         }
         for (Document d : documents) {
@@ -73,6 +82,34 @@ final class Workload {
       documents.forEach(d -> byId.put(d.getId(), REFERENCE.get(d.getId() + "#" + d.getText().hashCode())));
       return byId;
     });
+  }
+
+  /**
+   * The reference must run the model the service runs: the bundled weights on this JVM's class path (the
+   * model module, maybe from ~/.m2) against those inside longstream.jar. Another build's snapshot in ~/.m2
+   * would otherwise make every comparison fail for a reason that is not the service's.
+   */
+  static void checkSameBundledModel() {
+    String file = "models/" + BundledModels.DEFAULT + "/model.safetensors";
+    try (ZipFile jar = new ZipFile(ChildProcesses.longstreamJar().toFile())) {
+      ZipEntry lib = jar.stream().filter(e -> e.getName().matches("BOOT-INF/lib/longstream-model-.*\\.jar"))
+          .findFirst().orElseThrow(() -> new IllegalStateException("no longstream-model jar in longstream.jar"));
+      byte[] inJar = null;
+      try (ZipInputStream model = new ZipInputStream(jar.getInputStream(lib))) {
+        for (ZipEntry e = model.getNextEntry(); e != null; e = model.getNextEntry()) {
+          if (e.getName().equals(file)) {
+            inJar = model.readAllBytes();
+          }
+        }
+      }
+      byte[] here = Files.readAllBytes(BundledModels.directory(BundledModels.DEFAULT).resolve("model.safetensors"));
+      if (!Arrays.equals(inJar, here)) {
+        throw new IllegalStateException("the bundled model on the test class path differs from the one in "
+            + ChildProcesses.longstreamJar() + ": build both from this tree (./mvnw verify -pl streams-app -am)");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** A send future, unwrapped. */
