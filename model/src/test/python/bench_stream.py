@@ -4,9 +4,11 @@
 Both stream the same random 8192-token document through the SmolLM2-135M-shaped random checkpoint made by
 bench_forward.py, with S=4, W=1024, C=256 in rolling mode, in float32 on the same threads. Then longstream
 runs recompute mode (the O(N·W) baseline), and rolling mode at 8k and 64k tokens for peak RSS. Prints rows for
-docs/BENCHMARKS.md. From the repository root:
+docs/BENCHMARKS.md. The JVM's heap is fixed and pre-touched so that peak RSS compares native memory, not how
+far the garbage collector let the heap grow. From the repository root:
 
-    python3 model/src/test/python/bench_stream.py --longstream bin/longstream
+    python3 model/src/test/python/bench_stream.py \
+        --longstream "java -Xms1g -Xmx1g -XX:+AlwaysPreTouch -Dai.djl.offline=true -jar streams-app/target/longstream.jar"
 """
 import argparse, json, subprocess, sys, time
 from pathlib import Path
@@ -41,15 +43,20 @@ def main():
     p.add_argument("--tokens", type=int, default=8192)
     p.add_argument("--long-tokens", type=int, default=65536)
     p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--rounds", type=int, default=1, help="reference/rolling pairs before the other runs")
+    p.add_argument("--only-rolling", action="store_true", help="skip the recompute and long-document runs")
     a = p.parse_args()
     torch.set_num_threads(a.threads)
     path = bench_forward.checkpoint(a.dir)
     cmd = a.longstream.split()
     s, w, c, n = 4, 1024, 256, a.tokens
-    py = reference_tokens_per_second(path, n, s, w, c)
-    rolling = longstream(cmd, path, n, s, w, c, "rolling", a.threads)
-    print(f"| stream {n} tokens, S={s} W={w} C={c}, rolling | reference {py:.0f} | longstream {rolling['tokens_per_second']:.0f}"
-          f" | {rolling['tokens_per_second'] / py:.2f}x |", flush=True)
+    for r in range(a.rounds):
+        py = reference_tokens_per_second(path, n, s, w, c)
+        rolling = longstream(cmd, path, n, s, w, c, "rolling", a.threads)
+        print(f"| stream {n} tokens, S={s} W={w} C={c}, rolling | reference {py:.0f} | longstream "
+              f"{rolling['tokens_per_second']:.0f} | {rolling['tokens_per_second'] / py:.2f}x |", flush=True)
+    if a.only_rolling:
+        return
     recompute = longstream(cmd, path, n, s, w, c, "recompute", a.threads)
     print(f"| longstream rolling vs recompute, {n} tokens | {recompute['tokens_per_second']:.0f} | "
           f"{rolling['tokens_per_second']:.0f} | {rolling['tokens_per_second'] / recompute['tokens_per_second']:.2f}x |",
