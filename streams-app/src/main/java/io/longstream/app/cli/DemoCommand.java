@@ -80,6 +80,10 @@ final class DemoCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     CountDownLatch closed = new CountDownLatch(1);
     SpringApplication application = new SpringApplication(LongstreamApplication.class);
+    // The console is for the summaries: Kafka's and Spring's INFO chatter stays out unless asked for
+    // (--logging.level.root=INFO brings it back).
+    application.setDefaultProperties(Map.of(
+        "logging.level.root", "WARN", "logging.level.io.longstream", "INFO", "logging.level.ai.djl", "ERROR"));
     application.addListeners(event -> {
       if (event instanceof ContextClosedEvent) {
         closed.countDown();
