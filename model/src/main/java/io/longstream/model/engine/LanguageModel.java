@@ -122,10 +122,6 @@ public final class LanguageModel implements AutoCloseable {
     return tokenizer;
   }
 
-  public boolean hasTokenizer() {
-    return tokenizer != null;
-  }
-
   @Override
   public void close() {
     if (tokenizer != null) {

@@ -3,7 +3,6 @@ package io.longstream.app.analysis;
 import io.longstream.model.streaming.PositionMode;
 import io.longstream.model.streaming.WindowResult;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 

@@ -5,9 +5,4 @@ package io.longstream.model.positional.rope;
  * pair, {@code rotaryDim / 2} values) and the attention factor that multiplies cos and sin, exactly as
  * {@code transformers.modeling_rope_utils} returns {@code (inv_freq, attention_factor)}.
  */
-public record RopeFrequencies(double[] inverseFrequencies, double attentionFactor) {
-
-  public int pairs() {
-    return inverseFrequencies.length;
-  }
-}
+public record RopeFrequencies(double[] inverseFrequencies, double attentionFactor) {}
