@@ -118,10 +118,12 @@ public final class DecoderModel {
         NDScope scope = new NDScope()) {
       CacheStep cacheStep = cache.begin(step, positions);
       PositionalStep pos = positional.prepare(step, cacheStep.positions());
+      boolean useFused = fused != null && observer == null && !JniUtils.isGradMode();
+      StepAttention stepAttention = new StepAttention(cacheStep, pos, observer, useFused);
       NDArray ids = tokens.toType(DataType.INT64, false);
       NDArray x = pos.embed(Embedding.embedding(ids, weights.embedding(), SparseFormat.DENSE).head());
       for (int layer = 0; layer < weights.layers().size(); layer++) {
-        x = decoderLayer(x, layer, cacheStep, pos, observer);
+        x = decoderLayer(x, layer, stepAttention);
       }
       cacheStep.commit();
       NDArray hidden = rmsNorm(x, weights.finalNorm());
@@ -139,17 +141,35 @@ public final class DecoderModel {
     return array;
   }
 
+  /**
+   * What every layer of one step shares: the cache step, the positional step, and for the fused kernel the
+   * additive mask with query groups folded in, built at the first layer (it needs the number of entries).
+   */
+  private static final class StepAttention {
+    final CacheStep cache;
+    final PositionalStep pos;
+    final AttentionObserver observer;
+    final boolean fused;
+    NDArray foldedMask;
+
+    StepAttention(CacheStep cache, PositionalStep pos, AttentionObserver observer, boolean fused) {
+      this.cache = cache;
+      this.pos = pos;
+      this.observer = observer;
+      this.fused = fused;
+    }
+  }
+
   /** x [B, T, D] → x + attention(norm(x)) → that + mlp(norm(that)). */
-  private NDArray decoderLayer(NDArray x, int layer, CacheStep cache, PositionalStep pos, AttentionObserver observer) {
+  private NDArray decoderLayer(NDArray x, int layer, StepAttention step) {
     LayerWeights w = weights.layers().get(layer);
-    NDArray attended = attention(rmsNorm(x, w.inputNorm()), w, layer, cache, pos, observer);
+    NDArray attended = attention(rmsNorm(x, w.inputNorm()), w, layer, step);
     NDArray h = x.add(attended);
     return h.add(swiGlu(rmsNorm(h, w.postAttentionNorm()), w));
   }
 
   /** Grouped-query attention of the step's tokens over the cache's entries. x [B, T, D] → [B, T, D]. */
-  private NDArray attention(
-      NDArray x, LayerWeights w, int layer, CacheStep cache, PositionalStep pos, AttentionObserver observer) {
+  private NDArray attention(NDArray x, LayerWeights w, int layer, StepAttention step) {
     long b = x.getShape().get(0);
     long t = x.getShape().get(1);
     int h = config.numAttentionHeads();
@@ -158,26 +178,43 @@ public final class DecoderModel {
     NDArray qkv = w.qkvBias() == null ? Linear.linear(x, w.qkv()).head() : Linear.linear(x, w.qkv(), w.qkvBias()).head();
     NDList parts = qkv.split(new long[] {(long) h * dh, (long) (h + hkv) * dh}, 2);
     NDArray q = heads(parts.get(0), b, t, h, dh); // [B, H, T, Dh]
-    CacheStep.KeyValues kv = cache.append(layer, heads(parts.get(1), b, t, hkv, dh), heads(parts.get(2), b, t, hkv, dh));
-    NDArray keys = pos.keys(kv.keys()); // [B, Hkv, K, Dh]
+    CacheStep.KeyValues kv = step.cache.append(layer, heads(parts.get(1), b, t, hkv, dh), heads(parts.get(2), b, t, hkv, dh));
+    NDArray keys = step.pos.keys(kv.keys()); // [B, Hkv, K, Dh]
     NDArray context;
-    if (fused != null && observer == null && !JniUtils.isGradMode()) {
-      context = fused.attend(pos.queries(q), keys, kv.values(), additiveMask(cache, pos, t, keys), attentionScale);
+    if (step.fused) {
+      long k = keys.getShape().get(2);
+      if (step.foldedMask == null) {
+        step.foldedMask = foldedMask(step.cache, step.pos, t, k, keys);
+      }
+      // Query heads h = kv·G + g share key head kv: fold G into the query axis, as the composed path does.
+      NDArray grouped = step.pos.queries(q).reshape(b, hkv, (h / hkv) * t, dh);
+      context = fused.attend(grouped, keys, kv.values(), step.foldedMask, attentionScale).reshape(b, h, t, dh);
     } else {
-      context = composedAttention(pos.queries(q), keys, kv.values(), cache, pos, layer, observer);
+      context = composedAttention(step.pos.queries(q), keys, kv.values(), step.cache, step.pos, layer, step.observer);
     }
     NDArray merged = context.transpose(0, 2, 1, 3).reshape(b, t, (long) h * dh);
     return Linear.linear(merged, w.output()).head();
   }
 
-  /** Mask and positional bias as one additive term for the fused kernel. */
-  private static NDArray additiveMask(CacheStep cache, PositionalStep pos, long t, NDArray keys) {
+  /**
+   * Mask and positional bias as one additive term for the fused kernel, laid out for queries folded to
+   * [B, Hkv, G·T, Dh]: a head-independent [T, K] term is tiled G times to [G·T, K]; a per-head [H, T, K] term
+   * is reshaped to [1, Hkv, G·T, K].
+   */
+  private NDArray foldedMask(CacheStep cache, PositionalStep pos, long t, long k, NDArray keys) {
+    int hkv = config.numKeyValueHeads();
+    int groups = config.numAttentionHeads() / hkv;
     NDArray mask = cache.mask();
     if (mask == null) {
-      mask = keys.getManager().zeros(new Shape(t, keys.getShape().get(2)), keys.getDataType());
+      mask = keys.getManager().zeros(new Shape(t, k), keys.getDataType());
     }
     NDArray bias = pos.attentionBias();
-    return bias == null ? mask : bias.add(mask);
+    NDArray term = bias == null ? mask : bias.add(mask);
+    if (term.size() == t * k) {
+      NDArray plain = term.reshape(t, k);
+      return groups == 1 ? plain : plain.tile(new long[] {groups, 1});
+    }
+    return term.reshape(1, hkv, groups * t, k);
   }
 
   /** softmax(q·kᵀ/√Dh + bias + mask)·v from its parts. q [B, H, T, Dh] → [B, H, T, Dh]. */
