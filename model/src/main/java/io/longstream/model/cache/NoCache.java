@@ -26,7 +26,7 @@ public final class NoCache implements KvCache {
     for (int i = 0; i < order.length; i++) {
       order[i] = i;
     }
-    NDArray mask = AttentionMasks.causal(stepManager, order, order, slidingWindow, dataType);
+    NDArray mask = AttentionMasks.causal(stepManager, order, order, slidingWindow, 0, dataType);
     StepPositions positions = StepPositions.selfAttention(queryPositions);
     return new CacheStep() {
       @Override

@@ -162,25 +162,9 @@ public final class SinkCache implements KvCache {
     return positions;
   }
 
-  /** Query m sees every held entry and the chunk's tokens up to itself (spec rule 1). */
+  /** Query m sees every held entry and the chunk's tokens up to itself (spec rule 1); no window hides sinks. */
   private NDArray mask(NDManager manager, long[] queryDocuments) {
-    int slots = slots();
-    float[] mask = new float[queryDocuments.length * slots];
-    for (int m = 0; m < queryDocuments.length; m++) {
-      for (int slot = 0; slot < slots; slot++) {
-        mask[m * slots + slot] = visible(queryDocuments[m], slot) ? 0f : Float.NEGATIVE_INFINITY;
-      }
-    }
-    return manager.create(mask, new Shape(queryDocuments.length, slots)).toType(dataType, false);
-  }
-
-  private boolean visible(long queryDocument, int slot) {
-    long entry = slotDocument[slot];
-    if (entry == EMPTY || entry > queryDocument) {
-      return false;
-    }
-    boolean sink = slot < sinks;
-    return sink || slidingWindow <= 0 || queryDocument - entry < slidingWindow;
+    return AttentionMasks.causal(manager, queryDocuments, slotDocument, slidingWindow, sinks, dataType);
   }
 
   /** After a step: chunk tokens join the recent part, then the oldest are evicted until R ≤ W (rule 4). */

@@ -1,6 +1,7 @@
 package io.longstream.model.positional;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -52,31 +53,31 @@ public final class RotaryEncoding implements PositionalEncoding {
     return new RotaryStep(queries, keys);
   }
 
-  /** cos and sin of p·θⱼ for each position, laid out to multiply the rotated channels directly. */
+  /**
+   * cos and sin of p·θⱼ for each position, laid out to multiply the rotated channels directly. The angles
+   * are computed by libtorch in float64 from the int64 positions (p·θⱼ keeps 15+ significant digits at
+   * p = 10⁶), then rounded once to the model's type; only the positions cross the JNI boundary, so a step
+   * leaves no position-sized host buffer behind for the garbage collector.
+   */
   private Tables tables(NDManager manager, long[] positions, RopeFrequencies frequencies) {
     double[] inv = frequencies.inverseFrequencies();
     double factor = frequencies.attentionFactor();
-    int pairs = inv.length;
-    float[] cos = new float[positions.length * rotaryDim];
-    float[] sin = new float[positions.length * rotaryDim];
-    for (int t = 0; t < positions.length; t++) {
-      int row = t * rotaryDim;
-      for (int j = 0; j < pairs; j++) {
-        double angle = positions[t] * inv[j];
-        float c = (float) (Math.cos(angle) * factor);
-        float s = (float) (Math.sin(angle) * factor);
-        // Both layouts fold rot(x) into one multiply: the sign of sin sits in the table.
-        int first = layout == RotaryLayout.HALF_SPLIT ? row + j : row + 2 * j;
-        int second = layout == RotaryLayout.HALF_SPLIT ? row + j + pairs : row + 2 * j + 1;
-        cos[first] = c;
-        cos[second] = c;
-        sin[first] = -s;
-        sin[second] = s;
-      }
+    NDArray angles = manager.create(positions, new Shape(positions.length, 1))
+        .toType(DataType.FLOAT64, false)
+        .mul(manager.create(inv, new Shape(1, inv.length))); // [P, pairs]
+    NDArray cos = angles.cos().mul(factor);
+    NDArray sin = angles.sin().mul(factor);
+    // Both layouts fold rot(x) into one multiply: the sign of sin sits in the table.
+    NDArray cosTable;
+    NDArray sinTable;
+    if (layout == RotaryLayout.HALF_SPLIT) {
+      cosTable = cos.concat(cos, 1);
+      sinTable = sin.neg().concat(sin, 1);
+    } else {
+      cosTable = NDArrays.stack(new NDList(cos, cos), 2).reshape(positions.length, rotaryDim);
+      sinTable = NDArrays.stack(new NDList(sin.neg(), sin), 2).reshape(positions.length, rotaryDim);
     }
-    Shape shape = new Shape(positions.length, rotaryDim);
-    return new Tables(
-        manager.create(cos, shape).toType(dataType, false), manager.create(sin, shape).toType(dataType, false));
+    return new Tables(cosTable.toType(dataType, false), sinTable.toType(dataType, false));
   }
 
   private record Tables(NDArray cos, NDArray sin) {}
