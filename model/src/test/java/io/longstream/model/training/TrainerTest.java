@@ -106,7 +106,15 @@ class TrainerTest {
         trainer.run();
       }
     }
-    assertThat(first).hasSize(20).isEqualTo(second);
+    // The seed fixes the initial weights and the batches: the first steps agree to float precision, and a
+    // different seed or sampler would differ by orders of magnitude more. Not bit for bit over all 20 steps:
+    // in the full suite (a JVM that ran other libtorch work first) a repeat once drifted by 1e-5 from step 5
+    // on, 4e-4 by step 17.
+    assertThat(first).hasSameSizeAs(second).hasSize(20);
+    for (int i = 0; i < 20; i++) {
+      assertThat(second.get(i)).as("loss at step %d", i)
+          .isCloseTo(first.get(i), org.assertj.core.data.Offset.offset(i < 3 ? 1e-6 : 1e-2));
+    }
   }
 
   @Test
