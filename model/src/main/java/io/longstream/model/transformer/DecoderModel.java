@@ -114,11 +114,17 @@ public final class DecoderModel {
       throw new IllegalArgumentException(
           "tokens must be [B, T] with T = positions.length, got " + tokens.getShape() + " and " + positions.length);
     }
-    try (NDManager step = out.newSubManager(device);
-        NDScope scope = new NDScope()) {
+    // With gradients on, the step's temporaries must outlive this call: autograd keeps some of them for the
+    // backward pass (index tensors, positional tables), and DJL hands Java arrays to libtorch as views of JVM
+    // buffers that are freed once their NDArray is closed and collected. So in training they belong to
+    // {@code out}, which the caller closes after backward; in inference they are freed here.
+    boolean training = JniUtils.isGradMode();
+    NDManager step = out.newSubManager(device);
+    NDScope scope = training ? null : new NDScope();
+    try {
       CacheStep cacheStep = cache.begin(step, positions);
       PositionalStep pos = positional.prepare(step, cacheStep.positions());
-      boolean useFused = fused != null && observer == null && !JniUtils.isGradMode();
+      boolean useFused = fused != null && observer == null && !training;
       StepAttention stepAttention = new StepAttention(cacheStep, pos, observer, useFused);
       NDArray ids = tokens.toType(DataType.INT64, false);
       NDArray x = pos.embed(Embedding.embedding(ids, weights.embedding(), SparseFormat.DENSE).head());
@@ -129,6 +135,11 @@ public final class DecoderModel {
       NDArray hidden = rmsNorm(x, weights.finalNorm());
       NDArray logits = withLogits ? Linear.linear(hidden, weights.lmHead()).head() : null;
       return new ForwardResult(keep(logits, out, scope), keep(hidden, out, scope));
+    } finally {
+      if (scope != null) {
+        scope.close();
+        step.close();
+      }
     }
   }
 
@@ -136,9 +147,21 @@ public final class DecoderModel {
     if (array == null) {
       return null;
     }
-    NDScope.unregister(array);
+    if (scope != null) {
+      NDScope.unregister(array);
+    }
     array.attach(owner);
     return array;
+  }
+
+  /**
+   * A scalar tensor that libtorch owns. {@code x.mul(2.0)} would wrap the number in a JVM buffer and close
+   * it at once, yet autograd keeps that operand for the backward pass (mul, pow): the buffer could be
+   * collected and overwritten before backward reads it (seen as diverging and NaN training losses under
+   * garbage-collection pressure).
+   */
+  private static NDArray scalar(NDArray like, double value) {
+    return like.getManager().full(new Shape(), (float) value, like.getDataType());
   }
 
   /**
@@ -228,7 +251,7 @@ public final class DecoderModel {
     long k = keys.getShape().get(2);
     int groups = h / hkv;
     // Query heads h = kv·G + g share key head kv: fold G into the query axis instead of repeating keys.
-    NDArray grouped = q.mul(attentionScale).reshape(b, hkv, groups * t, dh);
+    NDArray grouped = q.mul(scalar(q, attentionScale)).reshape(b, hkv, groups * t, dh);
     NDArray scores = grouped.matMul(keys.transpose(0, 1, 3, 2)).reshape(b, h, t, k);
     NDArray bias = pos.attentionBias();
     if (bias != null) {
@@ -259,7 +282,8 @@ public final class DecoderModel {
   /** RMSNorm as transformers computes it: weight ⊙ x / √(mean(x²) + ε), statistics in float32. */
   private NDArray rmsNorm(NDArray x, NDArray weight) {
     NDArray x32 = x.toType(DataType.FLOAT32, false);
-    NDArray inverseRms = x32.square().mean(new int[] {-1}, true).add(config.rmsNormEps()).pow(-0.5);
+    NDArray meanSquare = x32.square().mean(new int[] {-1}, true).add(config.rmsNormEps());
+    NDArray inverseRms = meanSquare.pow(scalar(meanSquare, -0.5));
     return x32.mul(inverseRms).toType(dataType, false).mul(weight);
   }
 
