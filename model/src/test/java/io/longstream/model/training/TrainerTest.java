@@ -114,10 +114,12 @@ class TrainerTest {
    * {@code mul(Number)}/{@code pow(Number)}, the forward's temporaries), and a garbage collection between
    * forward and backward freed them: under collection pressure the losses diverged from step 0 and went NaN.
    */
-  @Test
-  void shouldTrainIdenticallyUnderGarbageCollectionPressure() throws InterruptedException {
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"rope", "alibi", "t5", "learned", "sinusoidal"})
+  void shouldTrainIdenticallyUnderGarbageCollectionPressure(String scheme) throws InterruptedException {
+    ModelShape shape = new ModelShape(64, 2, 4, 2, 172, ByteTokenizer.VOCAB_SIZE, 64, scheme, 10_000, false);
     List<Double> calm = new ArrayList<>();
-    try (Trainer trainer = Trainer.start(SHAPE, settings(20), data, work.resolve("calm"), recorder(calm), Device.cpu())) {
+    try (Trainer trainer = Trainer.start(shape, settings(20), data, work.resolve("calm-" + scheme), recorder(calm), Device.cpu())) {
       trainer.run();
     }
     java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
@@ -133,7 +135,7 @@ class TrainerTest {
     });
     pressure.start();
     List<Double> pressed = new ArrayList<>();
-    try (Trainer trainer = Trainer.start(SHAPE, settings(20), data, work.resolve("pressed"), recorder(pressed), Device.cpu())) {
+    try (Trainer trainer = Trainer.start(shape, settings(20), data, work.resolve("pressed-" + scheme), recorder(pressed), Device.cpu())) {
       trainer.run();
     } finally {
       stop.set(true);
