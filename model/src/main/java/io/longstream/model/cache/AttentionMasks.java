@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import java.util.Arrays;
 
 /**
  * Builds additive attention masks from the document order of queries and entries. The [T, K] mask is
@@ -32,7 +33,7 @@ public final class AttentionMasks {
       NDArray inWindow = distance.lt(slidingWindow);
       if (windowExempt > 0) {
         boolean[] exempt = new boolean[entryOrder.length];
-        java.util.Arrays.fill(exempt, 0, Math.min(windowExempt, exempt.length), true);
+        Arrays.fill(exempt, 0, Math.min(windowExempt, exempt.length), true);
         inWindow = inWindow.logicalOr(manager.create(exempt, new Shape(1, entryOrder.length)));
       }
       visible = visible.logicalAnd(inWindow);
