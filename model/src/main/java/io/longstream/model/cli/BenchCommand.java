@@ -28,7 +28,7 @@ import picocli.CommandLine.Spec;
  * one JSON object (the figures in docs/BENCHMARKS.md come from here, side by side with the dev-only Python
  * references in model/src/test/python).
  */
-@Command(name = "bench", description = "Measure full-forward or streaming throughput and memory; prints JSON.")
+@Command(name = "bench", mixinStandardHelpOptions = true, description = "Measure full-forward or streaming throughput and memory; prints JSON.")
 public final class BenchCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;

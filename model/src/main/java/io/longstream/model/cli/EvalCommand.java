@@ -23,6 +23,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.UnaryOperator;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -34,6 +35,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "eval",
+    mixinStandardHelpOptions = true,
     description = "Perplexity vs evaluation length (train short, test long): CSV, Markdown table and PNG chart.")
 public final class EvalCommand implements Callable<Integer> {
 
@@ -64,20 +66,13 @@ public final class EvalCommand implements Callable<Integer> {
   @Option(names = "--rope-scaling", paramLabel = "TYPE:FACTOR", description = "RoPE scaling applied at inference to rope models, e.g. yarn:4")
   String ropeScaling;
 
-  @Option(names = "--text-file", description = "UTF-8 evaluation text (default: the held-out 2% of the bundled Europarl training corpus)")
+  @Option(names = "--text-file", description = "UTF-8 evaluation text (default: the held-out 2%% of the bundled Europarl training corpus)")
   Path textFile;
 
   @Option(names = "--out", defaultValue = "eval", description = "output directory (default: ${DEFAULT-VALUE})")
   Path out;
 
-  @Option(names = "--device", defaultValue = "cpu", description = "cpu, gpu or gpu:N (default: ${DEFAULT-VALUE})")
-  String device;
-
-  @Option(names = "--dtype", defaultValue = "float32", description = "float32, or float16 on GPU (default: ${DEFAULT-VALUE})")
-  String dtype;
-
-  @Option(names = "--threads", defaultValue = "0", description = "libtorch intra-op threads; 0 = default")
-  int threads;
+  @Mixin EngineOptionsMixin engine;
 
   /** Runs the command with longstream's exit-code conventions (class-path runs without the launcher). */
   public static void main(String[] args) {
@@ -101,7 +96,7 @@ public final class EvalCommand implements Callable<Integer> {
     }
     String text = readText();
     List<String> heldOut = text == null ? heldOutDocuments() : null;
-    EngineOptions options = new EngineOptions(device, dtype, threads);
+    EngineOptions options = engine.engineOptions();
     PrintWriter stdout = spec.commandLine().getOut();
     PrintWriter stderr = spec.commandLine().getErr();
     List<PerplexityPoint> points = new ArrayList<>();

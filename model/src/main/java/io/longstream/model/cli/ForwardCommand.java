@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code longstream forward}: one full causal forward, printing logits and final hidden states as JSON. */
-@Command(name = "forward", description = "Run one full forward pass and print logits and final hidden states as JSON.")
+@Command(name = "forward", mixinStandardHelpOptions = true, description = "Run one full forward pass and print logits and final hidden states as JSON.")
 public final class ForwardCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;

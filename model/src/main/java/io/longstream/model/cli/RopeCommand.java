@@ -15,7 +15,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code longstream rope}: the inverse frequencies and attention factor a config's RoPE scaling yields. */
-@Command(name = "rope", description = "Print a config's RoPE inverse frequencies and attention factor as JSON.")
+@Command(name = "rope", mixinStandardHelpOptions = true, description = "Print a config's RoPE inverse frequencies and attention factor as JSON.")
 public final class RopeCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;

@@ -24,7 +24,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code longstream stream}: one document through the attention-sink cache, windows as JSON. */
-@Command(name = "stream", description = "Stream one document through the sink cache and print per-token nll and per-window results as JSON.")
+@Command(name = "stream", mixinStandardHelpOptions = true, description = "Stream one document through the sink cache and print per-token nll and per-window results as JSON.")
 public final class StreamCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;

@@ -35,6 +35,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "train",
+    mixinStandardHelpOptions = true,
     description = "Train a byte-level Llama-layout model from scratch; writes a Hugging Face checkpoint.",
     sortOptions = false)
 public final class TrainCommand implements Callable<Integer> {
@@ -65,7 +66,7 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--min-lr", description = "final learning rate of the cosine decay (default: lr / 10)")
   Double minLearningRate;
 
-  @Option(names = "--warmup", description = "linear warm-up steps (default: 5% of the steps, at most 200)")
+  @Option(names = "--warmup", description = "linear warm-up steps (default: 5%% of the steps, at most 200)")
   Integer warmup;
 
   @Option(names = "--weight-decay", defaultValue = "0.1", description = "AdamW decoupled weight decay (default: ${DEFAULT-VALUE})")

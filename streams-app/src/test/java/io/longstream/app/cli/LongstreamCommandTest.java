@@ -29,6 +29,17 @@ class LongstreamCommandTest {
     assertThat(err.toString()).isEmpty();
   }
 
+  /** Every error line ends with "(see 'longstream X --help')", so every subcommand must answer --help. */
+  @Test
+  void shouldPrintUsageForEverySubcommandsHelp() {
+    for (String name : LongstreamCommand.commandLine().getSubcommands().keySet()) {
+      out.getBuffer().setLength(0);
+      assertThat(run(name, "--help")).as(name).isZero();
+      assertThat(out.toString()).as(name).startsWith("Usage: longstream " + name);
+    }
+    assertThat(err.toString()).isEmpty();
+  }
+
   @Test
   void shouldPrintTheVersions() {
     assertThat(run("--version")).isZero();
