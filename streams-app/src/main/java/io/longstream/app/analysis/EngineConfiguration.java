@@ -93,25 +93,13 @@ class EngineConfiguration {
       LongstreamProperties properties,
       ExtrapolationTracker tracker,
       MeterRegistry meters) {
-    List<AnalysisListener> listeners = List.of(new EngineMetrics(meters), tracker);
-    AnalysisListener all = new AnalysisListener() {
-      @Override
-      public void onWindow(io.longstream.model.streaming.WindowResult w, PositionMode mode) {
-        listeners.forEach(l -> l.onWindow(w, mode));
-      }
-
-      @Override
-      public void onDocument(int tokens) {
-        listeners.forEach(l -> l.onDocument(tokens));
-      }
-    };
     return new ModelDocumentAnalyzer(
         new StreamingEngine(lm),
         settings,
         modelId(properties, lm),
         properties.summary().sentences(),
         properties.summary().mmrLambda(),
-        all);
+        List.of(new EngineMetrics(meters), tracker));
   }
 
   @Bean

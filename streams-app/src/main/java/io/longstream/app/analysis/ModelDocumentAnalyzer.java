@@ -33,7 +33,7 @@ final class ModelDocumentAnalyzer implements DocumentAnalyzer {
   private final String modelId;
   private final int summarySentences;
   private final double mmrLambda;
-  private final AnalysisListener listener;
+  private final List<AnalysisListener> listeners;
 
   ModelDocumentAnalyzer(
       StreamingEngine engine,
@@ -41,13 +41,13 @@ final class ModelDocumentAnalyzer implements DocumentAnalyzer {
       String modelId,
       int summarySentences,
       double mmrLambda,
-      AnalysisListener listener) {
+      List<AnalysisListener> listeners) {
     this.engine = engine;
     this.settings = settings;
     this.modelId = modelId;
     this.summarySentences = summarySentences;
     this.mmrLambda = mmrLambda;
-    this.listener = listener;
+    this.listeners = List.copyOf(listeners);
   }
 
   @Override
@@ -77,7 +77,7 @@ final class ModelDocumentAnalyzer implements DocumentAnalyzer {
       windows.addAll(stream.finish());
       for (WindowResult w : windows) {
         sink.window(windowEmbedding(docId, w, tokens), windowMetrics(docId, w));
-        listener.onWindow(w, settings.mode());
+        listeners.forEach(l -> l.onWindow(w, settings.mode()));
         windowEmbeddings.add(w.embedding());
         for (float x : w.nll()) {
           nllSum += x;
@@ -99,7 +99,7 @@ final class ModelDocumentAnalyzer implements DocumentAnalyzer {
     double meanNll = nllCount == 0 ? Double.NaN : nllSum / nllCount;
     sink.summary(new DocumentSummary(
         docId, floats(documentEmbedding), summary, tokens.size(), windowEmbeddings.size(), Math.exp(meanNll), modelId));
-    listener.onDocument(tokens.size());
+    listeners.forEach(l -> l.onDocument(tokens.size()));
   }
 
   /** Tokens whose characters overlap the sentence, or null when none does (e.g. text only in special tokens). */
