@@ -183,7 +183,9 @@ public final class DocumentStream implements AutoCloseable {
       NDArray hidden = output.result().hidden().get(new NDIndex("0, {}:", skip)).toType(DataType.FLOAT32, false);
       NDArray logProbabilities = logits.logSoftmax(1); // [T, V]
       this.inChunkNll = nll(logProbabilities, chunk);
-      this.lastLogProbabilities = logProbabilities.get(t - 1);
+      // A copy, not a view: a view would keep the whole [T, V] array (50 MB for T = 256, V = 49,152) alive
+      // until the next window, for one row.
+      this.lastLogProbabilities = logProbabilities.get(t - 1).duplicate();
       lastLogProbabilities.attach(manager);
       this.embedding = normalise(hidden.mean(new int[] {0}).toFloatArray());
       this.spans = pooling.add(start, hidden);
