@@ -5,10 +5,14 @@ import io.longstream.app.config.LongstreamProperties;
 import io.longstream.app.input.DocumentClassifier;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
 import java.util.Properties;
 import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,6 +21,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.annotation.EnableKafkaStreams;
 import org.springframework.kafka.config.StreamsBuilderFactoryBeanConfigurer;
+import org.springframework.kafka.core.KafkaAdmin;
 
 /**
  * Wires {@link LongstreamTopology} into Spring Kafka's {@link StreamsBuilder}. Streams settings
@@ -28,6 +33,9 @@ import org.springframework.kafka.config.StreamsBuilderFactoryBeanConfigurer;
 class TopologyConfiguration {
 
   private static final Logger log = LoggerFactory.getLogger(TopologyConfiguration.class);
+
+  /** Bound on the start-up lookup of dangling transactions (each admin call). */
+  private static final Duration DANGLING_LOOKUP_TIMEOUT = Duration.ofSeconds(10);
 
   @Bean
   LongstreamTopics longstreamTopics(LongstreamProperties properties) {
@@ -57,22 +65,42 @@ class TopologyConfiguration {
    * move to the others at once instead of after {@code session.timeout.ms} (45 s: measured by ScaleOutIT).
    * Except for static members ({@code group.instance.id}, as deploy/k8s configures): they keep their
    * partitions across a restart, which is what static membership is for.
+   *
+   * <p>Before the threads start, transactions left open by a crashed earlier run are aborted
+   * ({@link DanglingTransactions}); otherwise they would stall this run until the broker's transaction timeout.
    */
   @Bean
-  StreamsBuilderFactoryBeanConfigurer longstreamStreamsConfigurer() {
+  StreamsBuilderFactoryBeanConfigurer longstreamStreamsConfigurer(KafkaAdmin kafkaAdmin) {
     return factory -> {
-      factory.setLeaveGroupOnClose(!isStaticMember(factory.getStreamsConfiguration()));
+      String instanceId = staticInstanceId(factory.getStreamsConfiguration());
+      factory.setLeaveGroupOnClose(instanceId == null);
       factory.setStreamsUncaughtExceptionHandler(e -> {
         log.error("stream thread failed; replacing it", e);
         return StreamThreadExceptionResponse.REPLACE_THREAD;
       });
       factory.setStateListener((now, before) -> log.info("Kafka Streams {} -> {}", before, now));
+      factory.setKafkaStreamsCustomizer(streams -> {
+        Properties config = factory.getStreamsConfiguration();
+        if (config == null || config.getProperty(StreamsConfig.CLIENT_ID_CONFIG) != null) {
+          return; // a custom client.id hides the process ids of the group's members
+        }
+        try (Admin admin = Admin.create(kafkaAdmin.getConfigurationProperties())) {
+          DanglingTransactions.fence(
+              admin, config.getProperty(StreamsConfig.APPLICATION_ID_CONFIG), instanceId, DANGLING_LOOKUP_TIMEOUT);
+        }
+      });
     };
   }
 
-  /** Whether the Streams configuration gives its consumers a group.instance.id (any of its prefixed forms). */
-  static boolean isStaticMember(Properties streams) {
-    return streams != null && Stream.of("", "consumer.", "main.consumer.")
-        .anyMatch(prefix -> streams.containsKey(prefix + ConsumerConfig.GROUP_INSTANCE_ID_CONFIG));
+  /** The group.instance.id the Streams configuration gives its consumers (any prefixed form), or null. */
+  static String staticInstanceId(Properties streams) {
+    if (streams == null) {
+      return null;
+    }
+    return Stream.of("", "consumer.", "main.consumer.")
+        .map(prefix -> streams.getProperty(prefix + ConsumerConfig.GROUP_INSTANCE_ID_CONFIG))
+        .filter(Objects::nonNull)
+        .findFirst()
+        .orElse(null);
   }
 }

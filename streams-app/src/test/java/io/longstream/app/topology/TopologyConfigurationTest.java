@@ -9,16 +9,16 @@ class TopologyConfigurationTest {
 
   @Test
   void shouldTreatAGroupInstanceIdInAnyPrefixedFormAsStaticMembership() {
-    assertThat(TopologyConfiguration.isStaticMember(properties("group.instance.id"))).isTrue();
-    assertThat(TopologyConfiguration.isStaticMember(properties("consumer.group.instance.id"))).isTrue();
-    assertThat(TopologyConfiguration.isStaticMember(properties("main.consumer.group.instance.id"))).isTrue();
+    assertThat(TopologyConfiguration.staticInstanceId(properties("group.instance.id"))).isEqualTo("pod-0");
+    assertThat(TopologyConfiguration.staticInstanceId(properties("consumer.group.instance.id"))).isEqualTo("pod-0");
+    assertThat(TopologyConfiguration.staticInstanceId(properties("main.consumer.group.instance.id"))).isEqualTo("pod-0");
   }
 
   @Test
   void shouldTreatEverythingElseAsDynamicMembershipWhichLeavesTheGroupOnClose() {
-    assertThat(TopologyConfiguration.isStaticMember(properties("group.id"))).isFalse();
-    assertThat(TopologyConfiguration.isStaticMember(new Properties())).isFalse();
-    assertThat(TopologyConfiguration.isStaticMember(null)).isFalse();
+    assertThat(TopologyConfiguration.staticInstanceId(properties("group.id"))).isNull();
+    assertThat(TopologyConfiguration.staticInstanceId(new Properties())).isNull();
+    assertThat(TopologyConfiguration.staticInstanceId(null)).isNull();
   }
 
   private static Properties properties(String key) {
