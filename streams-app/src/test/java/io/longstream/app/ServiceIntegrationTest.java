@@ -120,7 +120,7 @@ class ServiceIntegrationTest {
     await().atMost(PATIENCE).until(() -> get("/actuator/health", false).statusCode() == 200);
 
     assertThat(get("/actuator/health", false).body()).doesNotContain("clusterId");
-    assertThat(get("/actuator/health", true).body()).contains("\"kafkaStreams\"", "\"RUNNING\"", "clusterId", "\"modelId\"", "activeTasks");
+    assertThat(get("/actuator/health", true).body()).contains("\"kafkaStreams\"", "\"RUNNING\"", "clusterId", "\"modelId\"", "activeTasks", "stateSince");
   }
 
   @Test

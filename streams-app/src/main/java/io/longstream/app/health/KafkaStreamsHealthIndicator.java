@@ -13,17 +13,19 @@ import org.springframework.stereotype.Component;
 
 /**
  * Health of the Kafka Streams client (neither Boot nor spring-kafka ships one): UP while RUNNING or
- * REBALANCING, DOWN in every other state, with the state, the stream threads and the input partitions this
- * instance processes (activeTasks) as details. The factory bean comes through an
+ * REBALANCING, DOWN in every other state, with the state and since when (stateSince), the stream threads and
+ * the input partitions this instance processes (activeTasks) as details. The factory bean comes through an
  * ObjectProvider because it depends, indirectly, on beans that health depends on.
  */
 @Component("kafkaStreams")
 class KafkaStreamsHealthIndicator implements HealthIndicator {
 
   private final ObjectProvider<StreamsBuilderFactoryBean> factory;
+  private final StreamsStateClock stateClock;
 
-  KafkaStreamsHealthIndicator(ObjectProvider<StreamsBuilderFactoryBean> factory) {
+  KafkaStreamsHealthIndicator(ObjectProvider<StreamsBuilderFactoryBean> factory, StreamsStateClock stateClock) {
     this.factory = factory;
+    this.stateClock = stateClock;
   }
 
   @Override
@@ -39,6 +41,7 @@ class KafkaStreamsHealthIndicator implements HealthIndicator {
         : Health.down();
     Set<ThreadMetadata> threads = streams.metadataForLocalThreads();
     return health.withDetail("state", state.name())
+        .withDetail("stateSince", stateClock.since().toString())
         .withDetail("threads", threads.size())
         .withDetail("activeTasks", inputPartitions(threads))
         .build();

@@ -2,6 +2,7 @@ package io.longstream.app.topology;
 
 import io.longstream.app.analysis.DocumentAnalyzer;
 import io.longstream.app.config.LongstreamProperties;
+import io.longstream.app.health.StreamsStateClock;
 import io.longstream.app.input.DocumentClassifier;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -70,7 +71,7 @@ class TopologyConfiguration {
    * ({@link DanglingTransactions}); otherwise they would stall this run until the broker's transaction timeout.
    */
   @Bean
-  StreamsBuilderFactoryBeanConfigurer longstreamStreamsConfigurer(KafkaAdmin kafkaAdmin) {
+  StreamsBuilderFactoryBeanConfigurer longstreamStreamsConfigurer(KafkaAdmin kafkaAdmin, StreamsStateClock stateClock) {
     return factory -> {
       String instanceId = staticInstanceId(factory.getStreamsConfiguration());
       factory.setLeaveGroupOnClose(instanceId == null);
@@ -78,7 +79,10 @@ class TopologyConfiguration {
         log.error("stream thread failed; replacing it", e);
         return StreamThreadExceptionResponse.REPLACE_THREAD;
       });
-      factory.setStateListener((now, before) -> log.info("Kafka Streams {} -> {}", before, now));
+      factory.setStateListener((now, before) -> {
+        stateClock.transitioned();
+        log.info("Kafka Streams {} -> {}", before, now);
+      });
       factory.setKafkaStreamsCustomizer(streams -> {
         Properties config = factory.getStreamsConfiguration();
         if (config == null || config.getProperty(StreamsConfig.CLIENT_ID_CONFIG) != null) {

@@ -1,0 +1,36 @@
+package io.longstream.app.health;
+
+import java.time.Clock;
+import java.time.Instant;
+import org.springframework.stereotype.Component;
+
+/**
+ * When the Kafka Streams client entered its current state. Health reports it because REBALANCING counts as UP
+ * (a rebalance may legitimately wait for another instance's document to finish), so how long it has lasted is
+ * what tells a slow rebalance from a stuck one.
+ */
+@Component
+public class StreamsStateClock {
+
+  private final Clock clock;
+  private volatile Instant since;
+
+  StreamsStateClock() {
+    this(Clock.systemUTC());
+  }
+
+  StreamsStateClock(Clock clock) {
+    this.clock = clock;
+    this.since = clock.instant();
+  }
+
+  /** Call from the client's state listener. */
+  public void transitioned() {
+    since = clock.instant();
+  }
+
+  /** The instant of the last transition (creation time before the first). */
+  public Instant since() {
+    return since;
+  }
+}
