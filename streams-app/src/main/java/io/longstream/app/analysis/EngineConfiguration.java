@@ -14,8 +14,10 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.apache.kafka.streams.StreamsConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -30,12 +32,12 @@ class EngineConfiguration {
   private static final Logger log = LoggerFactory.getLogger(EngineConfiguration.class);
 
   @Bean(destroyMethod = "close")
-  LanguageModel languageModel(LongstreamProperties properties) {
+  LanguageModel languageModel(LongstreamProperties properties, KafkaProperties kafka) {
     LongstreamProperties.Model model = properties.model();
     boolean bundled = model.path() == null || model.path().isBlank();
     Path directory = bundled ? BundledModels.directory(BundledModels.DEFAULT) : Path.of(model.path());
-    EngineOptions options =
-        new EngineOptions(model.device(), model.dtype().name().toLowerCase(Locale.ROOT), model.threads());
+    int threads = intraOpThreads(model.threads(), streamThreads(kafka), Runtime.getRuntime().availableProcessors());
+    EngineOptions options = new EngineOptions(model.device(), model.dtype().name().toLowerCase(Locale.ROOT), threads);
     LanguageModel lm;
     try {
       lm = LanguageModel.load(directory, options);
@@ -43,13 +45,32 @@ class EngineConfiguration {
       throw new ModelLoadException(directory, e);
     }
     log.info(
-        "Model {} loaded from {} on {} ({}, positional scheme {})",
+        "Model {} loaded from {} on {} ({}, positional scheme {}, {} libtorch thread(s) per stream thread)",
         bundled ? BundledModels.DEFAULT : directory.getFileName(),
         directory,
         options.device(),
         options.dtype(),
-        lm.config().positionalEncoding());
+        lm.config().positionalEncoding(),
+        threads);
     return lm;
+  }
+
+  /**
+   * libtorch intra-op threads per Kafka Streams thread: the configured number, or (0) the cores shared among
+   * the stream threads, so that N stream threads, each with its own document, do not oversubscribe the cores
+   * (docs/operations.md: two documents at once on one thread each beat one document on two).
+   */
+  static int intraOpThreads(int configured, int streamThreads, int cores) {
+    return configured > 0 ? configured : Math.max(1, cores / Math.max(1, streamThreads));
+  }
+
+  private static int streamThreads(KafkaProperties kafka) {
+    String value = kafka.getStreams().getProperties().get(StreamsConfig.NUM_STREAM_THREADS_CONFIG);
+    try {
+      return value == null ? 1 : Integer.parseInt(value.trim());
+    } catch (NumberFormatException e) {
+      return 1; // Kafka Streams itself rejects it at start-up, with its own message
+    }
   }
 
   /**

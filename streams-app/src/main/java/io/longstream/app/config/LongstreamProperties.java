@@ -74,7 +74,8 @@ public record LongstreamProperties(
    * @param path Hugging Face checkpoint directory (config.json, tokenizer.json, *.safetensors); empty = the bundled one
    * @param device where the model runs: cpu, gpu or gpu:N
    * @param dtype weight and activation type
-   * @param threads intra-op CPU threads; 0 = one per available core
+   * @param threads libtorch intra-op CPU threads per Kafka Streams thread; 0 = the available cores divided among
+   *     the stream threads (num.stream.threads)
    */
   public record Model(
       @DefaultValue("") String path,

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 
 /**
  * The service's compute step run in the test JVM, wired exactly as {@link EngineConfiguration} wires it for
@@ -36,7 +37,7 @@ public final class ReferenceAnalysis implements AutoCloseable {
     LongstreamProperties properties = new Binder(new MapConfigurationPropertySource(Map.of()))
         .bindOrCreate("longstream", LongstreamProperties.class);
     EngineConfiguration engine = new EngineConfiguration();
-    LanguageModel model = engine.languageModel(properties);
+    LanguageModel model = engine.languageModel(properties, new KafkaProperties());
     DocumentAnalyzer analyzer = engine.documentAnalyzer(model, engine.streamingSettings(properties, model), properties,
         new ExtrapolationTracker(), new SimpleMeterRegistry());
     return new ReferenceAnalysis(model, analyzer);
