@@ -1,6 +1,5 @@
 package io.longstream.app.health;
 
-import java.time.Clock;
 import java.time.Instant;
 import org.springframework.stereotype.Component;
 
@@ -12,21 +11,11 @@ import org.springframework.stereotype.Component;
 @Component
 public class StreamsStateClock {
 
-  private final Clock clock;
-  private volatile Instant since;
-
-  StreamsStateClock() {
-    this(Clock.systemUTC());
-  }
-
-  StreamsStateClock(Clock clock) {
-    this.clock = clock;
-    this.since = clock.instant();
-  }
+  private volatile Instant since = Instant.now();
 
   /** Call from the client's state listener. */
   public void transitioned() {
-    since = clock.instant();
+    since = Instant.now();
   }
 
   /** The instant of the last transition (creation time before the first). */

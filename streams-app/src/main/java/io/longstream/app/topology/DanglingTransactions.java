@@ -33,9 +33,9 @@ import org.slf4j.LoggerFactory;
  * <p>An open transaction of this application is the predecessor's when its process id is not that of a live
  * member of the consumer group. Members are listed after the transactions, so a member that joins in between
  * cannot be mistaken for a dead one. A member carrying this instance's own {@code group.instance.id} (with the
- * {@code -<thread>} suffix Kafka Streams adds) is the predecessor itself (static membership admits one live instance per id), so its transactions are fenced at once.
- * Without static membership a killed member stays listed until its session times out, and its transactions are
- * left to the broker's timeout. Nothing is fenced when a member's process id cannot be read from its client id
+ * {@code -<thread>} suffix Kafka Streams adds) is the predecessor itself, since static membership admits one
+ * live instance per id, so its transactions are fenced at once. Without static membership a killed member stays
+ * listed until its session times out, and its transactions are left to the broker's timeout. Nothing is fenced when a member's process id cannot be read from its client id
  * (a custom {@code client.id}): no live instance's transaction is ever aborted on a guess.
  */
 final class DanglingTransactions {

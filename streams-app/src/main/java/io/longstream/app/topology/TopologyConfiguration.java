@@ -84,13 +84,9 @@ class TopologyConfiguration {
         log.info("Kafka Streams {} -> {}", before, now);
       });
       factory.setKafkaStreamsCustomizer(streams -> {
-        Properties config = factory.getStreamsConfiguration();
-        if (config == null || config.getProperty(StreamsConfig.CLIENT_ID_CONFIG) != null) {
-          return; // a custom client.id hides the process ids of the group's members
-        }
+        String applicationId = factory.getStreamsConfiguration().getProperty(StreamsConfig.APPLICATION_ID_CONFIG);
         try (Admin admin = Admin.create(kafkaAdmin.getConfigurationProperties())) {
-          DanglingTransactions.fence(
-              admin, config.getProperty(StreamsConfig.APPLICATION_ID_CONFIG), instanceId, DANGLING_LOOKUP_TIMEOUT);
+          DanglingTransactions.fence(admin, applicationId, instanceId, DANGLING_LOOKUP_TIMEOUT);
         }
       });
     };
