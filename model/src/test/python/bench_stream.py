@@ -2,7 +2,8 @@
 """Dev-only: streaming throughput of longstream vs the pure-PyTorch streaming reference, side by side.
 
 Both stream the same random 8192-token document through the SmolLM2-135M-shaped random checkpoint made by
-bench_forward.py, with S=4, W=1024, C=256 in rolling mode, in float32 on the same threads. Then longstream
+bench_forward.py, with S=4, W=1024, C=256 in rolling mode, in float32 on the same 2 threads (longstream spends
+them as two layer-pipeline stages, its default on a CPU), each side in a process of its own. Then longstream
 runs recompute mode (the O(N·W) baseline), and rolling mode at 8k and 64k tokens for peak RSS. Prints rows for
 docs/BENCHMARKS.md. The JVM's heap is fixed and pre-touched so that peak RSS compares native memory, not how
 far the garbage collector let the heap grow. From the repository root:
@@ -20,7 +21,15 @@ import bench_forward  # noqa: E402
 import streaming_reference as ref  # noqa: E402
 
 
-def reference_tokens_per_second(path, n, s, w, c):
+def reference_tokens_per_second(path, n, s, w, c, threads):
+    """The reference in a process of its own, as longstream runs in one: the side that ran in this process
+    measured 5-10 % slower when the other had just run in its child (2026-11-23)."""
+    out = subprocess.run([sys.executable, __file__, "--reference-only", "--dir", path, "--tokens", str(n),
+                          "--threads", str(threads)], check=True, capture_output=True, text=True).stdout
+    return float(out.strip().splitlines()[-1])
+
+
+def reference_in_process(path, n, s, w, c):
     ref.DTYPE = torch.float32
     model = ref.RefModel(path)
     tokens = torch.randint(0, model.vocab, (n,), generator=torch.Generator().manual_seed(0))
@@ -45,13 +54,17 @@ def main():
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--rounds", type=int, default=1, help="reference/rolling pairs before the other runs")
     p.add_argument("--only-rolling", action="store_true", help="skip the recompute and long-document runs")
+    p.add_argument("--reference-only", action="store_true", help=argparse.SUPPRESS)
     a = p.parse_args()
     torch.set_num_threads(a.threads)
+    s, w, c, n = 4, 1024, 256, a.tokens
+    if a.reference_only:
+        print(reference_in_process(a.dir, n, s, w, c))
+        return
     path = bench_forward.checkpoint(a.dir)
     cmd = a.longstream.split()
-    s, w, c, n = 4, 1024, 256, a.tokens
     for r in range(a.rounds):
-        py = reference_tokens_per_second(path, n, s, w, c)
+        py = reference_tokens_per_second(path, n, s, w, c, a.threads)
         rolling = longstream(cmd, path, n, s, w, c, "rolling", a.threads)
         print(f"| stream {n} tokens, S={s} W={w} C={c}, rolling | reference {py:.0f} | longstream "
               f"{rolling['tokens_per_second']:.0f} | {rolling['tokens_per_second'] / py:.2f}x |", flush=True)

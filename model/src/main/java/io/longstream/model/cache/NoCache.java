@@ -43,9 +43,6 @@ public final class NoCache implements KvCache {
       public KeyValues append(int layer, NDArray keys, NDArray values) {
         return new KeyValues(keys, values);
       }
-
-      @Override
-      public void commit() {}
     };
   }
 

@@ -132,7 +132,8 @@ public final class SinkCache implements KvCache {
     long scalingLength = queryPositions[count - 1] + 1;
     StepPositions positions = new StepPositions(queryPositions, keyPositions, scalingLength);
     NDArray mask = mask(stepManager, queryDocuments);
-    return new SinkStep(positions, mask, targetSlots, newRecent);
+    advance(count, newRecent);
+    return new SinkStep(positions, mask, targetSlots);
   }
 
   /** Buffer index of the j-th entry of the ring counted from the oldest recent entry. */
@@ -167,8 +168,13 @@ public final class SinkCache implements KvCache {
     return AttentionMasks.causal(manager, queryDocuments, slotDocument, slidingWindow, sinks, dataType);
   }
 
-  /** After a step: chunk tokens join the recent part, then the oldest are evicted until R ≤ W (rule 4). */
-  private void commit(int count, int newRecent) {
+  /**
+   * Rule 4, applied to the bookkeeping as soon as a step begins: chunk tokens join the recent part, then the
+   * oldest are evicted until R ≤ W. The evicted slots are only reused by the next step's tokens, and each
+   * layer's buffers are written and read in step order, so a next step may begin (and run its first layers)
+   * while this one still runs its last layers.
+   */
+  private void advance(int count, int newRecent) {
     tokensSeen += count;
     recent += newRecent;
     int evicted = Math.max(0, recent - window);
@@ -191,13 +197,11 @@ public final class SinkCache implements KvCache {
     private final StepPositions positions;
     private final NDArray mask;
     private final int[] targetSlots;
-    private final int newRecent;
 
-    SinkStep(StepPositions positions, NDArray mask, int[] targetSlots, int newRecent) {
+    SinkStep(StepPositions positions, NDArray mask, int[] targetSlots) {
       this.positions = positions;
       this.mask = mask;
       this.targetSlots = targetSlots;
-      this.newRecent = newRecent;
     }
 
     @Override
@@ -225,11 +229,6 @@ public final class SinkCache implements KvCache {
         m += run;
       }
       return new KeyValues(keys[layer], values[layer]);
-    }
-
-    @Override
-    public void commit() {
-      SinkCache.this.commit(targetSlots.length, newRecent);
     }
   }
 }

@@ -57,21 +57,25 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--seed", defaultValue = "0") long seed;
 
+  @Mixin StagesOption stages;
+
   @Override
   public Integer call() {
     if (tokens < 2 || iterations < 1 || warmup < 0) {
       throw new IllegalArgumentException("--tokens must be ≥ 2, --iterations ≥ 1, --warmup ≥ 0");
     }
     long began = System.nanoTime();
+    // Streaming spends the threads per ThreadPlan (pipeline stages on a CPU); a full forward is one step.
+    StreamingEngine engine = what.equals("stream") ? modelOptions.loadStreaming(stages.stages) : null;
     try (NoGrad noGrad = NoGrad.enter();
-        LanguageModel lm = modelOptions.load()) {
+        LanguageModel lm = engine != null ? engine.languageModel() : modelOptions.load()) {
       Map<String, Object> out = new LinkedHashMap<>();
       out.put("load_seconds", (System.nanoTime() - began) / 1e9);
       out.put("rss_after_load_mb", rssMegabytes("VmRSS"));
       long[] ids = new Random(seed).longs(tokens, 0, lm.config().vocabSize()).toArray();
       switch (what) {
         case "forward" -> forward(lm, ids, out);
-        case "stream" -> stream(lm, ids, out);
+        case "stream" -> stream(engine, ids, out);
         default -> throw new IllegalArgumentException("bench takes 'forward' or 'stream', got '" + what + "'");
       }
       out.put("peak_rss_mb", rssMegabytes("VmHWM"));
@@ -104,10 +108,10 @@ public final class BenchCommand implements Callable<Integer> {
     out.put("tokens_per_second", ids.length / median);
   }
 
-  private void stream(LanguageModel lm, long[] ids, Map<String, Object> out) {
+  private void stream(StreamingEngine engine, long[] ids, Map<String, Object> out) {
     StreamingSettings settings = new StreamingSettings(sinks, window, chunk, PositionMode.parse(positions), 0);
     long t0 = System.nanoTime();
-    try (DocumentStream stream = new StreamingEngine(lm).open(settings)) {
+    try (DocumentStream stream = engine.open(settings)) {
       stream.feed(ids);
       stream.finish();
     }
@@ -115,6 +119,7 @@ public final class BenchCommand implements Callable<Integer> {
     out.put("mode", "stream-" + settings.mode().label());
     out.put("tokens", ids.length);
     out.put("settings", Map.of("sinks", sinks, "window", window, "chunk", chunk));
+    out.put("stages", engine.stages());
     out.put("seconds", seconds);
     out.put("tokens_per_second", ids.length / seconds);
   }

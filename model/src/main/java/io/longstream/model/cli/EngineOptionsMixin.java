@@ -1,6 +1,7 @@
 package io.longstream.model.cli;
 
 import io.longstream.model.engine.EngineOptions;
+import io.longstream.model.engine.ThreadPlan;
 import picocli.CommandLine.Option;
 
 /** --device, --dtype and --threads: where and how a command runs its models. */
@@ -12,10 +13,19 @@ public final class EngineOptionsMixin {
   @Option(names = "--dtype", defaultValue = "float32", description = "float32, or float16 on GPU (default: ${DEFAULT-VALUE})")
   String dtype;
 
-  @Option(names = "--threads", defaultValue = "0", description = "libtorch intra-op threads; 0 = default")
+  @Option(
+      names = "--threads",
+      defaultValue = "0",
+      description = "CPU threads for the document: libtorch intra-op threads, or for streaming on a CPU the stages of the layer pipeline (see --stages); 0 = all cores")
   int threads;
 
   public EngineOptions engineOptions() {
     return new EngineOptions(device, dtype, threads);
+  }
+
+  /** How streaming spends the threads: {@code stages} = 0 picks the plan (CPU: a pipeline stage per thread). */
+  ThreadPlan streamingPlan(int stages) {
+    boolean gpu = engineOptions().resolvedDevice().isGpu();
+    return ThreadPlan.resolve(gpu, threads, stages, Runtime.getRuntime().availableProcessors(), 1);
   }
 }

@@ -1,6 +1,8 @@
 package io.longstream.model.cli;
 
 import io.longstream.model.engine.LanguageModel;
+import io.longstream.model.engine.ThreadPlan;
+import io.longstream.model.streaming.StreamingEngine;
 import java.nio.file.Path;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -15,5 +17,15 @@ public final class ModelOptions {
 
   public LanguageModel load() {
     return LanguageModel.load(model, engine.engineOptions());
+  }
+
+  /**
+   * Loads the model for streaming, its threads spent as intra-op threads or pipeline stages ({@link
+   * ThreadPlan}); {@code stages} as given by {@link StagesOption}.
+   */
+  public StreamingEngine loadStreaming(int stages) {
+    ThreadPlan plan = engine.streamingPlan(stages);
+    LanguageModel lm = LanguageModel.load(model, engine.engineOptions().withThreads(plan.intraOpThreads()));
+    return new StreamingEngine(lm, plan.stages());
   }
 }

@@ -31,6 +31,8 @@ public final class StreamCommand implements Callable<Integer> {
 
   @Mixin ModelOptions modelOptions;
 
+  @Mixin StagesOption stages;
+
   @ArgGroup(exclusive = true, multiplicity = "1")
   Input input;
 
@@ -69,13 +71,14 @@ public final class StreamCommand implements Callable<Integer> {
     if (!Files.isRegularFile(file)) {
       throw new IllegalArgumentException("file not found: " + file);
     }
-    try (LanguageModel lm = modelOptions.load()) {
+    StreamingEngine engine = modelOptions.loadStreaming(stages.stages);
+    try (LanguageModel lm = engine.languageModel()) {
       StreamingSettings settings = StreamingSettings.forModel(
           lm.config().trainedContext(), sinks, window, chunk, mode, diagnostics ? 1.0 : 0.0);
       long[] tokens = tokens(lm, file);
       List<Float> nll = new ArrayList<>();
       List<Map<String, Object>> windows = new ArrayList<>();
-      try (DocumentStream stream = new StreamingEngine(lm).open(settings)) {
+      try (DocumentStream stream = engine.open(settings)) {
         List<WindowResult> results = new ArrayList<>(stream.feed(tokens));
         results.addAll(stream.finish());
         for (WindowResult r : results) {

@@ -21,6 +21,11 @@ public record EngineOptions(String device, String dtype, int threads) {
     resolveDataType(dtype, resolveDevice(device));
   }
 
+  /** The same options with another number of intra-op threads. */
+  public EngineOptions withThreads(int intraOpThreads) {
+    return new EngineOptions(device, dtype, intraOpThreads);
+  }
+
   public static EngineOptions cpu() {
     return new EngineOptions("cpu", "float32", 0);
   }

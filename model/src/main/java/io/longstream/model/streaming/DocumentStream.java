@@ -37,11 +37,15 @@ public final class DocumentStream implements AutoCloseable {
   private int pendingCount;
   private long nextWindow;
   private long processedTokens;
+  private final LayerPipeline pipeline;
+  private final int[] stageBounds;
   private HeldWindow held;
   private boolean finished;
+  private long previousWindowEnded;
 
-  DocumentStream(LanguageModel languageModel, StreamingSettings settings, List<TokenSpan> spans) {
+  DocumentStream(LanguageModel languageModel, LayerPipeline pipeline, StreamingSettings settings, List<TokenSpan> spans) {
     this.model = languageModel.model();
+    this.pipeline = pipeline;
     this.config = model.config();
     this.settings = settings;
     this.manager = languageModel.manager().newSubManager();
@@ -64,27 +68,32 @@ public final class DocumentStream implements AutoCloseable {
           config.slidingWindow(),
           model.dataType());
     }
+    this.stageBounds = pipeline.boundaries(config, (long) settings.sinks() + settings.window() + settings.chunk());
   }
 
-  /** Adds tokens; returns the windows completed by them. */
+  /** Adds tokens; returns the windows completed by them. An invalid token id rejects the whole call. */
   public List<WindowResult> feed(long[] tokens) {
     if (finished) {
       throw new IllegalStateException("stream already finished");
     }
-    List<WindowResult> done = new ArrayList<>();
     for (long token : tokens) {
       if (token < 0 || token >= config.vocabSize()) {
         throw new IllegalArgumentException("token id " + token + " is outside the vocabulary [0, " + config.vocabSize() + ")");
       }
+    }
+    List<WindowResult> done = new ArrayList<>();
+    List<Chunk> chunks = new ArrayList<>();
+    for (int i = 0; i < tokens.length; i++) {
       if (held != null) {
-        done.add(held.complete(token));
+        done.add(held.complete(tokens[i]));
         held = null;
       }
-      pending[pendingCount++] = token;
+      pending[pendingCount++] = tokens[i];
       if (pendingCount == pending.length) {
-        held = process();
+        chunks.add(takeChunk(i + 1 < tokens.length ? tokens[i + 1] : NO_SUCCESSOR));
       }
     }
+    process(chunks, done);
     return done;
   }
 
@@ -94,15 +103,15 @@ public final class DocumentStream implements AutoCloseable {
       return List.of();
     }
     finished = true;
+    List<WindowResult> done = new ArrayList<>();
     if (pendingCount > 0) {
       if (held != null) {
         throw new IllegalStateException("held window with pending tokens");
       }
-      held = process();
+      process(List.of(takeChunk(NO_SUCCESSOR)), done);
     }
-    List<WindowResult> done = new ArrayList<>();
     if (held != null) {
-      done.add(held.complete(-1));
+      done.add(held.complete(NO_SUCCESSOR));
       held = null;
     }
     return done;
@@ -113,41 +122,123 @@ public final class DocumentStream implements AutoCloseable {
     return cache == null ? 0 : cache.bytes();
   }
 
-  private HeldWindow process() {
-    long[] chunk = java.util.Arrays.copyOf(pending, pendingCount);
+  private static final long NO_SUCCESSOR = -1;
+
+  /** The tokens of one window, and the token after them when already known (else {@link #NO_SUCCESSOR}). */
+  private record Chunk(long index, long start, long[] tokens, long successor) {}
+
+  private Chunk takeChunk(long successor) {
+    long[] tokens = java.util.Arrays.copyOf(pending, pendingCount);
     pendingCount = 0;
-    long index = nextWindow++;
-    long start = processedTokens;
-    processedTokens += chunk.length;
-    boolean sampled = settings.samplesDiagnostics(index);
-    try (NoGrad noGrad = NoGrad.enter();
-        NDManager step = manager.newSubManager()) {
-      AttentionStatistics attention = sampled ? new AttentionStatistics(config.numHiddenLayers(), settings.sinks()) : null;
-      long began = System.nanoTime();
-      StepOutput output = cache != null ? cached(step, chunk, attention) : recomputed(step, chunk, attention);
-      double latency = (System.nanoTime() - began) / 1e6;
-      return new HeldWindow(index, start, chunk, output, attention, latency, step);
+    Chunk chunk = new Chunk(nextWindow++, processedTokens, tokens, successor);
+    processedTokens += tokens.length;
+    return chunk;
+  }
+
+  /** Runs the chunks through the layer pipeline; completed windows go to {@code done}, the last may be held. */
+  private void process(List<Chunk> chunks, List<WindowResult> done) {
+    for (Processed processed : pipeline.run(chunks.size(), stageBounds, new ChunkSteps(chunks))) {
+      if (processed.held() != null) {
+        held = processed.held();
+      } else {
+        done.add(processed.done());
+      }
     }
   }
 
-  private record StepOutput(ForwardResult result, long maxPosition, int rowsToSkip) {}
+  /** A window completed by the stage that finished it, or held for its successor token. */
+  private record Processed(WindowResult done, HeldWindow held) {}
 
-  private StepOutput cached(NDManager step, long[] chunk, AttentionStatistics attention) {
-    long[] positions = cache.queryPositions(chunk.length);
-    ForwardResult result = model.forward(step, model.tokens(step, chunk), positions, cache, true, attention);
-    return new StepOutput(result, positions[positions.length - 1], 0);
+  /** One chunk between the pipeline's stages. */
+  private static final class InFlight {
+    final Chunk chunk;
+    final NDManager manager;
+    AttentionStatistics attention;
+    DecoderModel.ForwardStep forward;
+    long maxPosition;
+    int rowsToSkip;
+    int sinksHeld;
+    int recentHeld;
+    long began;
+
+    InFlight(Chunk chunk, NDManager manager) {
+      this.chunk = chunk;
+      this.manager = manager;
+    }
+
+    void close() {
+      if (forward != null) {
+        forward.close();
+      }
+      manager.close();
+    }
   }
 
-  private StepOutput recomputed(NDManager step, long[] chunk, AttentionStatistics attention) {
-    long[] context = history.context(chunk);
-    long[] positions = new long[context.length];
-    for (int i = 0; i < positions.length; i++) {
-      positions[i] = i;
+  private final class ChunkSteps implements LayerPipeline.Steps<InFlight, Processed> {
+    private final List<Chunk> chunks;
+
+    ChunkSteps(List<Chunk> chunks) {
+      this.chunks = chunks;
     }
-    try (KvCache none = model.noCache()) {
-      ForwardResult result = model.forward(step, model.tokens(step, context), positions, none, true, attention);
-      history.remember(chunk);
-      return new StepOutput(result, positions.length - 1, context.length - chunk.length);
+
+    @Override
+    public InFlight begin(int index) {
+      Chunk chunk = chunks.get(index);
+      InFlight step = new InFlight(chunk, manager.newSubManager());
+      try (NoGrad noGrad = NoGrad.enter()) {
+        step.began = System.nanoTime();
+        step.attention = settings.samplesDiagnostics(chunk.index())
+            ? new AttentionStatistics(config.numHiddenLayers(), settings.sinks())
+            : null;
+        if (cache != null) {
+          long[] positions = cache.queryPositions(chunk.tokens().length);
+          step.forward = model.begin(step.manager, model.tokens(step.manager, chunk.tokens()), positions, cache, step.attention);
+          step.maxPosition = positions[positions.length - 1];
+          step.sinksHeld = cache.sinkCount();
+          step.recentHeld = cache.recentCount();
+        } else {
+          long[] context = history.context(chunk.tokens());
+          long[] positions = new long[context.length];
+          for (int i = 0; i < positions.length; i++) {
+            positions[i] = i;
+          }
+          step.forward =
+              model.begin(step.manager, model.tokens(step.manager, context), positions, model.noCache(), step.attention);
+          history.remember(chunk.tokens());
+          step.maxPosition = positions.length - 1;
+          step.rowsToSkip = context.length - chunk.tokens().length;
+          step.sinksHeld = history.sinkCount();
+          step.recentHeld = history.recentCount();
+        }
+        return step;
+      } catch (RuntimeException | Error e) {
+        step.close();
+        throw e;
+      }
+    }
+
+    @Override
+    public void layers(InFlight step, int to) {
+      try (NoGrad noGrad = NoGrad.enter()) {
+        step.forward.runLayers(to);
+      }
+    }
+
+    @Override
+    public Processed end(InFlight step) {
+      try (NoGrad noGrad = NoGrad.enter()) {
+        ForwardResult result = step.forward.finish(true);
+        HeldWindow window = new HeldWindow(step, result);
+        long successor = step.chunk.successor();
+        return successor == NO_SUCCESSOR ? new Processed(null, window) : new Processed(window.complete(successor), null);
+      } finally {
+        step.close();
+      }
+    }
+
+    @Override
+    public void discard(InFlight step) {
+      step.close();
     }
   }
 
@@ -173,14 +264,14 @@ public final class DocumentStream implements AutoCloseable {
     private final NDArray lastLogProbabilities;
     private final WindowDiagnosticsBuilder diagnostics;
 
-    HeldWindow(long index, long start, long[] chunk, StepOutput output, AttentionStatistics attention, double latency, NDManager step) {
-      this.index = index;
-      this.start = start;
-      this.chunk = chunk;
-      int skip = output.rowsToSkip();
+    HeldWindow(InFlight step, ForwardResult result) {
+      this.index = step.chunk.index();
+      this.start = step.chunk.start();
+      this.chunk = step.chunk.tokens();
+      int skip = step.rowsToSkip;
       int t = chunk.length;
-      NDArray logits = output.result().logits().get(new NDIndex("0, {}:", skip)).toType(DataType.FLOAT32, false);
-      NDArray hidden = output.result().hidden().get(new NDIndex("0, {}:", skip)).toType(DataType.FLOAT32, false);
+      NDArray logits = result.logits().get(new NDIndex("0, {}:", skip)).toType(DataType.FLOAT32, false);
+      NDArray hidden = result.hidden().get(new NDIndex("0, {}:", skip)).toType(DataType.FLOAT32, false);
       NDArray logProbabilities = logits.logSoftmax(1); // [T, V]
       this.inChunkNll = nll(logProbabilities, chunk);
       // A copy, not a view: a view would keep the whole [T, V] array (50 MB for T = 256, V = 49,152) alive
@@ -189,7 +280,12 @@ public final class DocumentStream implements AutoCloseable {
       lastLogProbabilities.attach(manager);
       this.embedding = normalise(hidden.mean(new int[] {0}).toFloatArray());
       this.spans = pooling.add(start, hidden);
-      this.diagnostics = new WindowDiagnosticsBuilder(output.maxPosition(), attention, latency, t);
+      long ended = System.nanoTime();
+      // Throughput counts from the previous window's end when windows overlap in the pipeline.
+      long since = Math.max(step.began, previousWindowEnded);
+      previousWindowEnded = ended;
+      this.diagnostics = new WindowDiagnosticsBuilder(
+          step.maxPosition, step.attention, (ended - step.began) / 1e6, (ended - since) / 1e6, t, step.sinksHeld, step.recentHeld);
     }
 
     WindowResult complete(long successor) {
@@ -234,14 +330,21 @@ public final class DocumentStream implements AutoCloseable {
     private final long maxPosition;
     private final AttentionStatistics attention;
     private final double latency;
+    private final double interval;
     private final int tokens;
+    private final int sinksHeld;
+    private final int recentHeld;
     private final RotaryExtrapolation rotary;
 
-    WindowDiagnosticsBuilder(long maxPosition, AttentionStatistics attention, double latency, int tokens) {
+    WindowDiagnosticsBuilder(
+        long maxPosition, AttentionStatistics attention, double latency, double interval, int tokens, int sinksHeld, int recentHeld) {
       this.maxPosition = maxPosition;
       this.attention = attention;
       this.latency = latency;
+      this.interval = interval;
       this.tokens = tokens;
+      this.sinksHeld = sinksHeld;
+      this.recentHeld = recentHeld;
       this.rotary = model.positional() instanceof RotaryEncoding rope
           ? RotaryExtrapolation.of(rope.scaling(), config.trainedContext(), maxPosition)
           : new RotaryExtrapolation(0, 0, 1.0);
@@ -267,11 +370,11 @@ public final class DocumentStream implements AutoCloseable {
           rotary.longWavelengthDims(),
           rotary.dimsPastTrainedAngles(),
           rotary.effectiveScale(),
-          cache == null ? history.sinkCount() : cache.sinkCount(),
-          cache == null ? history.recentCount() : cache.recentCount(),
+          sinksHeld,
+          recentHeld,
           cacheBytes(),
           latency,
-          latency > 0 ? tokens / (latency / 1000.0) : 0);
+          interval > 0 ? tokens / (interval / 1000.0) : 0);
     }
   }
 }

@@ -110,35 +110,114 @@ public final class DecoderModel {
    */
   public ForwardResult forward(
       NDManager out, NDArray tokens, long[] positions, KvCache cache, boolean withLogits, AttentionObserver observer) {
+    try (ForwardStep step = begin(out, tokens, positions, cache, observer)) {
+      step.runLayers(layerCount());
+      return step.finish(withLogits);
+    }
+  }
+
+  /** Number of decoder layers. */
+  public int layerCount() {
+    return weights.layers().size();
+  }
+
+  /**
+   * Begins one step whose layers the caller runs in parts, possibly each part on another thread: {@link
+   * ForwardStep#runLayers} up to {@link #layerCount()}, then {@link ForwardStep#finish}, then close. This
+   * is what lets the streaming engine overlap consecutive steps of one document (a layer pipeline): layer l
+   * of a step only needs layer l of the steps before it. Arguments as for {@link #forward}.
+   */
+  public ForwardStep begin(NDManager out, NDArray tokens, long[] positions, KvCache cache, AttentionObserver observer) {
     if (tokens.getShape().dimension() != 2 || tokens.getShape().get(1) != positions.length) {
       throw new IllegalArgumentException(
           "tokens must be [B, T] with T = positions.length, got " + tokens.getShape() + " and " + positions.length);
     }
-    // With gradients on, the step's temporaries must outlive this call: autograd keeps some of them for the
-    // backward pass (index tensors, positional tables), and DJL hands Java arrays to libtorch as views of JVM
-    // buffers that are freed once their NDArray is closed and collected. So in training they belong to
-    // {@code out}, which the caller closes after backward; in inference they are freed here.
-    boolean training = JniUtils.isGradMode();
-    NDManager step = out.newSubManager(device);
-    NDScope scope = training ? null : new NDScope();
-    try {
-      CacheStep cacheStep = cache.begin(step, positions);
-      PositionalStep pos = positional.prepare(step, cacheStep.positions());
-      boolean useFused = fused != null && observer == null && !training;
-      StepAttention stepAttention = new StepAttention(cacheStep, pos, observer, useFused);
-      NDArray ids = tokens.toType(DataType.INT64, false);
-      NDArray x = pos.embed(Embedding.embedding(ids, weights.embedding(), SparseFormat.DENSE).head());
-      for (int layer = 0; layer < weights.layers().size(); layer++) {
-        x = decoderLayer(x, layer, stepAttention);
+    return new ForwardStep(out, tokens, positions, cache, observer);
+  }
+
+  /**
+   * One step in progress. Its parts may run on different threads one after the other (the caller hands it
+   * over with a happens-before edge, e.g. a blocking queue), never at the same time.
+   */
+  public final class ForwardStep implements AutoCloseable {
+    private final NDManager out;
+    private final NDManager manager;
+    // With gradients on, the step's temporaries must outlive the step: autograd keeps some of them for the
+    // backward pass (index tensors, positional tables), and DJL hands Java arrays to libtorch as views of
+    // JVM buffers that are freed once their NDArray is closed and collected. So in training they belong to
+    // {@code out}, which the caller closes after backward; in inference each part frees its temporaries
+    // (an NDScope on the thread running it) and the step's own arrays go with the step.
+    private final boolean training;
+    private final StepAttention attention;
+    private NDArray x;
+    private int layersDone;
+
+    private ForwardStep(NDManager out, NDArray tokens, long[] positions, KvCache cache, AttentionObserver observer) {
+      this.out = out;
+      this.training = JniUtils.isGradMode();
+      this.manager = out.newSubManager(device);
+      boolean done = false;
+      try {
+        // Not scoped: the mask and positional tables made here serve every layer, on whichever thread
+        // runs it. They are created in this step's manager and freed when the step closes.
+        CacheStep cacheStep = cache.begin(manager, positions);
+        PositionalStep pos = positional.prepare(manager, cacheStep.positions());
+        boolean useFused = fused != null && observer == null && !training;
+        NDArray folded = useFused ? foldedMask(cacheStep.mask(), pos.attentionBias(), positions.length) : null;
+        this.attention = new StepAttention(cacheStep, pos, observer, folded);
+        NDArray ids = tokens.toType(DataType.INT64, false);
+        this.x = pos.embed(Embedding.embedding(ids, weights.embedding(), SparseFormat.DENSE).head());
+        done = true;
+      } finally {
+        if (!done) {
+          close();
+        }
       }
-      cacheStep.commit();
-      NDArray hidden = rmsNorm(x, weights.finalNorm());
-      NDArray logits = withLogits ? Linear.linear(hidden, weights.lmHead()).head() : null;
-      return new ForwardResult(keep(logits, out, scope), keep(hidden, out, scope));
-    } finally {
-      if (scope != null) {
-        scope.close();
-        step.close();
+    }
+
+    /** Runs the layers from the last one run up to {@code to} (exclusive). */
+    public void runLayers(int to) {
+      if (to < layersDone || to > layerCount()) {
+        throw new IllegalArgumentException("layers run up to " + layersDone + "; cannot run up to " + to);
+      }
+      NDScope scope = training ? null : new NDScope();
+      try {
+        for (int layer = layersDone; layer < to; layer++) {
+          x = decoderLayer(x, layer, attention);
+        }
+        layersDone = to;
+        if (scope != null) {
+          NDScope.unregister(x);
+        }
+      } finally {
+        if (scope != null) {
+          scope.close();
+        }
+      }
+    }
+
+    /** Final norm and, if asked, the LM head, after every layer; the results belong to {@code out}. */
+    public ForwardResult finish(boolean withLogits) {
+      if (layersDone != layerCount()) {
+        throw new IllegalStateException("finish after " + layersDone + " of " + layerCount() + " layers");
+      }
+      NDScope scope = training ? null : new NDScope();
+      try {
+        NDArray hidden = rmsNorm(x, weights.finalNorm());
+        NDArray logits = withLogits ? Linear.linear(hidden, weights.lmHead()).head() : null;
+        return new ForwardResult(keep(logits, out, scope), keep(hidden, out, scope));
+      } finally {
+        if (scope != null) {
+          scope.close();
+        }
+      }
+    }
+
+    /** Frees the step's arrays (in inference; in training they belong to {@code out}). */
+    @Override
+    public void close() {
+      if (!training) {
+        manager.close();
       }
     }
   }
@@ -166,22 +245,9 @@ public final class DecoderModel {
 
   /**
    * What every layer of one step shares: the cache step, the positional step, and for the fused kernel the
-   * additive mask with query groups folded in, built at the first layer (it needs the number of entries).
+   * additive mask with query groups folded in (null when the step composes attention from its parts).
    */
-  private static final class StepAttention {
-    final CacheStep cache;
-    final PositionalStep pos;
-    final AttentionObserver observer;
-    final boolean fused;
-    NDArray foldedMask;
-
-    StepAttention(CacheStep cache, PositionalStep pos, AttentionObserver observer, boolean fused) {
-      this.cache = cache;
-      this.pos = pos;
-      this.observer = observer;
-      this.fused = fused;
-    }
-  }
+  private record StepAttention(CacheStep cache, PositionalStep pos, AttentionObserver observer, NDArray foldedMask) {}
 
   /** x [B, T, D] → x + attention(norm(x)) → that + mlp(norm(that)). */
   private NDArray decoderLayer(NDArray x, int layer, StepAttention step) {
@@ -201,19 +267,15 @@ public final class DecoderModel {
     NDArray qkv = w.qkvBias() == null ? Linear.linear(x, w.qkv()).head() : Linear.linear(x, w.qkv(), w.qkvBias()).head();
     NDList parts = qkv.split(new long[] {(long) h * dh, (long) (h + hkv) * dh}, 2);
     NDArray q = heads(parts.get(0), b, t, h, dh); // [B, H, T, Dh]
-    CacheStep.KeyValues kv = step.cache.append(layer, heads(parts.get(1), b, t, hkv, dh), heads(parts.get(2), b, t, hkv, dh));
-    NDArray keys = step.pos.keys(kv.keys()); // [B, Hkv, K, Dh]
+    CacheStep.KeyValues kv = step.cache().append(layer, heads(parts.get(1), b, t, hkv, dh), heads(parts.get(2), b, t, hkv, dh));
+    NDArray keys = step.pos().keys(kv.keys()); // [B, Hkv, K, Dh]
     NDArray context;
-    if (step.fused) {
-      long k = keys.getShape().get(2);
-      if (step.foldedMask == null) {
-        step.foldedMask = foldedMask(step.cache, step.pos, t, k, keys);
-      }
+    if (step.foldedMask() != null) {
       // Query heads h = kv·G + g share key head kv: fold G into the query axis, as the composed path does.
-      NDArray grouped = step.pos.queries(q).reshape(b, hkv, (h / hkv) * t, dh);
-      context = fused.attend(grouped, keys, kv.values(), step.foldedMask, attentionScale).reshape(b, h, t, dh);
+      NDArray grouped = step.pos().queries(q).reshape(b, hkv, (h / hkv) * t, dh);
+      context = fused.attend(grouped, keys, kv.values(), step.foldedMask(), attentionScale).reshape(b, h, t, dh);
     } else {
-      context = composedAttention(step.pos.queries(q), keys, kv.values(), step.cache, step.pos, layer, step.observer);
+      context = composedAttention(step.pos().queries(q), keys, kv.values(), step.cache(), step.pos(), layer, step.observer());
     }
     NDArray merged = context.transpose(0, 2, 1, 3).reshape(b, t, (long) h * dh);
     return Linear.linear(merged, w.output()).head();
@@ -224,14 +286,10 @@ public final class DecoderModel {
    * [B, Hkv, G·T, Dh]: a head-independent [T, K] term is tiled G times to [G·T, K]; a per-head [H, T, K] term
    * is reshaped to [1, Hkv, G·T, K].
    */
-  private NDArray foldedMask(CacheStep cache, PositionalStep pos, long t, long k, NDArray keys) {
+  private NDArray foldedMask(NDArray mask, NDArray bias, long t) {
     int hkv = config.numKeyValueHeads();
     int groups = config.numAttentionHeads() / hkv;
-    NDArray mask = cache.mask();
-    if (mask == null) {
-      mask = keys.getManager().zeros(new Shape(t, k), keys.getDataType());
-    }
-    NDArray bias = pos.attentionBias();
+    long k = mask.getShape().get(mask.getShape().dimension() - 1);
     NDArray term = bias == null ? mask : bias.add(mask);
     if (term.size() == t * k) {
       NDArray plain = term.reshape(t, k);
@@ -257,9 +315,7 @@ public final class DecoderModel {
     if (bias != null) {
       scores = scores.add(bias);
     }
-    if (cache.mask() != null) {
-      scores = scores.add(cache.mask());
-    }
+    scores = scores.add(cache.mask());
     NDArray probabilities = scores.softmax(3);
     if (observer != null) {
       observer.onAttention(layer, probabilities);

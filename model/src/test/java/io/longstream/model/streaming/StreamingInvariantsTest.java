@@ -20,6 +20,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The spec's invariants that need no reference implementation. */
 class StreamingInvariantsTest {
@@ -46,8 +47,13 @@ class StreamingInvariantsTest {
   }
 
   static List<WindowResult> run(StreamingSettings settings, long[] tokens, int piece) {
+    return run(settings, tokens, piece, 1);
+  }
+
+  /** Feeds {@code tokens} in pieces of {@code piece} through an engine with a layer pipeline of {@code stages}. */
+  static List<WindowResult> run(StreamingSettings settings, long[] tokens, int piece, int stages) {
     List<WindowResult> out = new ArrayList<>();
-    try (DocumentStream stream = new StreamingEngine(lm).open(settings)) {
+    try (DocumentStream stream = new StreamingEngine(lm, stages).open(settings)) {
       for (int i = 0; i < tokens.length; i += piece) {
         out.addAll(stream.feed(java.util.Arrays.copyOfRange(tokens, i, Math.min(tokens.length, i + piece))));
       }
@@ -71,7 +77,7 @@ class StreamingInvariantsTest {
   @EnumSource(value = PositionMode.class, names = {"ROLLING", "ABSOLUTE", "RECOMPUTE"})
   void shouldEqualFullCausalForwardWhenWindowHoldsTheDocument(PositionMode mode) {
     long[] tokens = document(50, lm.config().vocabSize());
-    List<WindowResult> windows = run(new StreamingSettings(4, 64, 16, mode, 0), tokens, tokens.length);
+    List<WindowResult> windows = run(new StreamingSettings(4, 64, 16, mode, 0), tokens, tokens.length, 3);
     DecoderModel model = lm.model();
     try (NDManager m = lm.manager().newSubManager()) {
       long[] positions = new long[tokens.length];
@@ -93,19 +99,32 @@ class StreamingInvariantsTest {
     }
   }
 
+  /**
+   * Feeding in pieces or at once, with or without the layer pipeline (a piece of several chunks runs them
+   * overlapped on the stages), gives the same numbers to the last bit.
+   */
   @ParameterizedTest
   @EnumSource(PositionMode.class)
   void shouldGiveIdenticalNumbersForOneShotAndIncrementalFeeding(PositionMode mode) {
     long[] tokens = document(300, lm.config().vocabSize());
     StreamingSettings settings = new StreamingSettings(4, 16, 7, mode, 1.0);
     List<WindowResult> oneShot = run(settings, tokens, tokens.length);
-    List<WindowResult> pieces = run(settings, tokens, 5);
-    List<WindowResult> single = run(settings, tokens, 1);
-    assertThat(nll(pieces)).containsExactly(nll(oneShot));
-    assertThat(nll(single)).containsExactly(nll(oneShot));
-    for (int i = 0; i < oneShot.size(); i++) {
-      assertThat(pieces.get(i).embedding()).containsExactly(oneShot.get(i).embedding());
-      assertThat(pieces.get(i).diagnostics().sinkMassPerLayer()).containsExactly(oneShot.get(i).diagnostics().sinkMassPerLayer());
+    List<List<WindowResult>> others = List.of(
+        run(settings, tokens, tokens.length, 3),
+        run(settings, tokens, 5),
+        run(settings, tokens, 50, 2),
+        run(settings, tokens, 1, 2));
+    for (List<WindowResult> other : others) {
+      assertThat(nll(other)).containsExactly(nll(oneShot));
+      assertThat(other).hasSameSizeAs(oneShot);
+      for (int i = 0; i < oneShot.size(); i++) {
+        WindowDiagnostics expected = oneShot.get(i).diagnostics();
+        assertThat(other.get(i).embedding()).containsExactly(oneShot.get(i).embedding());
+        assertThat(other.get(i).diagnostics().sinkMassPerLayer()).containsExactly(expected.sinkMassPerLayer());
+        assertThat(other.get(i).diagnostics().entropyPerLayer()).containsExactly(expected.entropyPerLayer());
+        assertThat(other.get(i).diagnostics().cacheRecent()).isEqualTo(expected.cacheRecent());
+        assertThat(other.get(i).diagnostics().maxPosition()).isEqualTo(expected.maxPosition());
+      }
     }
   }
 
@@ -118,7 +137,8 @@ class StreamingInvariantsTest {
     try {
       List<Future<float[]>> futures = new ArrayList<>();
       for (int i = 0; i < 8; i++) {
-        futures.add(pool.submit(() -> nll(run(settings, tokens, 11))));
+        int stages = 1 + i % 3;
+        futures.add(pool.submit(() -> nll(run(settings, tokens, 11 * stages, stages))));
       }
       for (Future<float[]> f : futures) {
         assertThat(f.get()).containsExactly(alone);
@@ -154,10 +174,11 @@ class StreamingInvariantsTest {
     assertThat(windows.get(10).nll()).isEmpty(); // the last token predicts nothing
   }
 
-  @Test
-  void shouldKeepDeviceMemoryFlatFrom10kTo200kTokens() {
+  @ParameterizedTest
+  @ValueSource(ints = {1, 2})
+  void shouldKeepDeviceMemoryFlatFrom10kTo200kTokens(int stages) {
     StreamingSettings settings = new StreamingSettings(4, 32, 16, PositionMode.ROLLING, 0.01);
-    try (DocumentStream stream = new StreamingEngine(lm).open(settings)) {
+    try (DocumentStream stream = new StreamingEngine(lm, stages).open(settings)) {
       NDManager documentManager = lm.manager();
       long bytes = stream.cacheBytes();
       int vocab = lm.config().vocabSize();

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import org.assertj.core.data.Offset;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -22,27 +23,27 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class StreamingReferenceTest {
 
+  /** Every case whole on one thread (1 stage) and through a layer pipeline of 3 stages. */
   @ParameterizedTest
-  @ValueSource(
-      strings = {
-        "full-equivalence",
-        "rolling-s0",
-        "rolling-s4",
-        "absolute-s0",
-        "absolute-s4",
-        "recompute-s0",
-        "recompute-s4",
-        "rolling-c-gt-w",
-        "dynamic-rolling-s4",
-        "dynamic-absolute-s4"
-      })
-  void shouldMatchTheReferenceAfterManyEvictions(String name) {
+  @CsvSource({
+    "full-equivalence, 1", "full-equivalence, 3",
+    "rolling-s0, 1", "rolling-s0, 3",
+    "rolling-s4, 1", "rolling-s4, 3",
+    "absolute-s0, 1", "absolute-s0, 3",
+    "absolute-s4, 1", "absolute-s4, 3",
+    "recompute-s0, 1", "recompute-s0, 3",
+    "recompute-s4, 1", "recompute-s4, 3",
+    "rolling-c-gt-w, 1", "rolling-c-gt-w, 3",
+    "dynamic-rolling-s4, 1", "dynamic-rolling-s4, 3",
+    "dynamic-absolute-s4, 1", "dynamic-absolute-s4, 3"
+  })
+  void shouldMatchTheReferenceAfterManyEvictions(String name, int stages) {
     Case c = Case.load(name);
     long evictingSteps = (c.n - c.settings.sinks() - c.settings.window()) / c.settings.chunk();
     if (name.matches("(rolling|absolute|recompute)-s\\d")) {
       assertThat(evictingSteps).as("steps that evict").isGreaterThan(20);
     }
-    List<WindowResult> windows = c.run();
+    List<WindowResult> windows = c.run(stages);
     assertThat(windows).hasSize(c.bounds.length / 2);
     float[] nll = StreamingInvariantsTest.nll(windows);
     assertThat(nll).containsExactly(c.nll, Offset.offset(1e-4f));
@@ -53,11 +54,12 @@ class StreamingReferenceTest {
     }
   }
 
+  /** Through a layer pipeline of 2 stages, the default on a 2-core CPU. */
   @ParameterizedTest
   @ValueSource(strings = {"long-100k"})
   void shouldStillMatchTheReferenceAfter100kTokens(String name) {
     Case c = Case.load(name);
-    List<WindowResult> windows = c.run();
+    List<WindowResult> windows = c.run(2);
     int tail = Integer.parseInt(c.metadata.get("tail_windows"));
     List<WindowResult> last = windows.subList(windows.size() - tail, windows.size());
     List<Float> nll = new ArrayList<>();
@@ -108,11 +110,11 @@ class StreamingReferenceTest {
       }
     }
 
-    List<WindowResult> run() {
+    List<WindowResult> run(int stages) {
       try (LanguageModel lm = Fixtures.load(metadata.get("model"))) {
         long[] tokens = StreamingInvariantsTest.document((int) n, lm.config().vocabSize());
         List<WindowResult> out = new ArrayList<>();
-        try (DocumentStream stream = new StreamingEngine(lm).open(settings)) {
+        try (DocumentStream stream = new StreamingEngine(lm, stages).open(settings)) {
           out.addAll(stream.feed(tokens));
           out.addAll(stream.finish());
         }

@@ -4,6 +4,7 @@ import io.longstream.app.config.LongstreamProperties;
 import io.longstream.model.engine.BundledModels;
 import io.longstream.model.engine.EngineOptions;
 import io.longstream.model.engine.LanguageModel;
+import io.longstream.model.engine.ThreadPlan;
 import io.longstream.model.streaming.PositionMode;
 import io.longstream.model.streaming.StreamingEngine;
 import io.longstream.model.streaming.StreamingSettings;
@@ -31,12 +32,26 @@ class EngineConfiguration {
 
   private static final Logger log = LoggerFactory.getLogger(EngineConfiguration.class);
 
+  /**
+   * How each document in flight spends its CPU threads ({@link ThreadPlan}): the cores are shared among the
+   * Kafka Streams threads unless {@code longstream.model.threads} says otherwise, so that N stream threads,
+   * each with its own document, do not oversubscribe them (docs/operations.md); on a CPU each document's
+   * share runs as layer-pipeline stages of one thread each.
+   */
+  @Bean
+  ThreadPlan threadPlan(LongstreamProperties properties, KafkaProperties kafka) {
+    LongstreamProperties.Model model = properties.model();
+    boolean gpu = model.device().startsWith("gpu");
+    return ThreadPlan.resolve(
+        gpu, model.threads(), model.stages(), Runtime.getRuntime().availableProcessors(), streamThreads(kafka));
+  }
+
   @Bean(destroyMethod = "close")
-  LanguageModel languageModel(LongstreamProperties properties, KafkaProperties kafka) {
+  LanguageModel languageModel(LongstreamProperties properties, ThreadPlan plan) {
     LongstreamProperties.Model model = properties.model();
     boolean bundled = model.path() == null || model.path().isBlank();
     Path directory = bundled ? BundledModels.directory(BundledModels.DEFAULT) : Path.of(model.path());
-    int threads = intraOpThreads(model.threads(), streamThreads(kafka), Runtime.getRuntime().availableProcessors());
+    int threads = plan.intraOpThreads();
     EngineOptions options = new EngineOptions(model.device(), model.dtype().name().toLowerCase(Locale.ROOT), threads);
     LanguageModel lm;
     try {
@@ -45,23 +60,15 @@ class EngineConfiguration {
       throw new ModelLoadException(directory, e);
     }
     log.info(
-        "Model {} loaded from {} on {} ({}, positional scheme {}, {} libtorch thread(s) per stream thread)",
+        "Model {} loaded from {} on {} ({}, positional scheme {}; per document {} pipeline stage(s) of {} libtorch thread(s))",
         bundled ? BundledModels.DEFAULT : directory.getFileName(),
         directory,
         options.device(),
         options.dtype(),
         lm.config().positionalEncoding(),
+        plan.stages(),
         threads);
     return lm;
-  }
-
-  /**
-   * libtorch intra-op threads per Kafka Streams thread: the configured number, or (0) the cores shared among
-   * the stream threads, so that N stream threads, each with its own document, do not oversubscribe the cores
-   * (docs/operations.md: two documents at once on one thread each beat one document on two).
-   */
-  static int intraOpThreads(int configured, int streamThreads, int cores) {
-    return configured > 0 ? configured : Math.max(1, cores / Math.max(1, streamThreads));
   }
 
   private static int streamThreads(KafkaProperties kafka) {
@@ -110,12 +117,13 @@ class EngineConfiguration {
   @Bean
   DocumentAnalyzer documentAnalyzer(
       LanguageModel lm,
+      ThreadPlan plan,
       StreamingSettings settings,
       LongstreamProperties properties,
       ExtrapolationTracker tracker,
       MeterRegistry meters) {
     return new ModelDocumentAnalyzer(
-        new StreamingEngine(lm),
+        new StreamingEngine(lm, plan.stages()),
         settings,
         modelId(properties, lm),
         properties.summary().sentences(),

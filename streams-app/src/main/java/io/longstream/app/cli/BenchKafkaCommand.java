@@ -6,6 +6,7 @@ import io.longstream.app.analysis.DocumentAnalyzer;
 import io.longstream.app.analysis.DocumentRejectedException;
 import io.longstream.app.samples.EuroparlSamples;
 import io.longstream.model.engine.LanguageModel;
+import io.longstream.model.engine.ThreadPlan;
 import io.longstream.model.streaming.DocumentStream;
 import io.longstream.model.streaming.StreamingEngine;
 import io.longstream.model.streaming.StreamingSettings;
@@ -97,6 +98,7 @@ final class BenchKafkaCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     try (ConfigurableApplicationContext context = new SpringApplication(LongstreamApplication.class).run(arguments())) {
       LanguageModel lm = context.getBean(LanguageModel.class);
+      StreamingEngine engine = new StreamingEngine(lm, context.getBean(ThreadPlan.class).stages());
       StreamingSettings settings = context.getBean(StreamingSettings.class);
       DocumentAnalyzer analyzer = context.getBean(DocumentAnalyzer.class);
       Environment env = context.getEnvironment();
@@ -108,14 +110,14 @@ final class BenchKafkaCommand implements Callable<Integer> {
 
       // Warm-up, untimed: every document once through the engine (the first pass over a set of documents ran
       // 5-10 % slower than later ones, which skewed the comparison), and one through Kafka.
-      engineOnly(lm, settings, docs);
+      engineOnly(engine, settings, docs);
       Kafka kafka = new Kafka(env);
       kafka.through(List.of(Document.newBuilder(docs.get(0)).setId("bench-" + run + "-warmup").build()), timeout);
       List<Pass> passes = new ArrayList<>();
-      passes.add(named("engine only", engineOnly(lm, settings, docs)));
+      passes.add(named("engine only", engineOnly(engine, settings, docs)));
       passes.add(named("analyzer only", analyzerOnly(analyzer, docs)));
       passes.add(named("through Kafka", kafka.through(docs, timeout)));
-      passes.add(named("engine only, again", engineOnly(lm, settings, docs)));
+      passes.add(named("engine only, again", engineOnly(engine, settings, docs)));
       report(passes, out);
     }
     return 0;
@@ -149,8 +151,8 @@ final class BenchKafkaCommand implements Callable<Integer> {
   }
 
   /** Tokenize and stream each document, as the service's analyzer does, without Kafka or summaries. */
-  static Pass engineOnly(LanguageModel lm, StreamingSettings settings, List<Document> docs) {
-    StreamingEngine engine = new StreamingEngine(lm);
+  static Pass engineOnly(StreamingEngine engine, StreamingSettings settings, List<Document> docs) {
+    LanguageModel lm = engine.languageModel();
     long tokens = 0;
     long start = System.nanoTime();
     for (Document d : docs) {

@@ -74,14 +74,17 @@ public record LongstreamProperties(
    * @param path Hugging Face checkpoint directory (config.json, tokenizer.json, *.safetensors); empty = the bundled one
    * @param device where the model runs: cpu, gpu or gpu:N
    * @param dtype weight and activation type
-   * @param threads libtorch intra-op CPU threads per Kafka Streams thread; 0 = the available cores divided among
-   *     the stream threads (num.stream.threads)
+   * @param threads CPU threads per Kafka Streams thread (per document in flight); 0 = the available cores divided
+   *     among the stream threads (num.stream.threads)
+   * @param stages layer-pipeline stages per document, over which those threads are spent; 0 = automatic (on a
+   *     CPU one stage per thread, each op on one thread; on a GPU one stage, the threads as intra-op threads)
    */
   public record Model(
       @DefaultValue("") String path,
       @NotNull @Pattern(regexp = "cpu|gpu(:\\d+)?", message = "must be cpu, gpu or gpu:N") @DefaultValue("cpu") String device,
       @NotNull @DefaultValue("float32") DType dtype,
-      @Min(0) @Max(1024) @DefaultValue("0") int threads) {
+      @Min(0) @Max(1024) @DefaultValue("0") int threads,
+      @Min(0) @Max(1024) @DefaultValue("0") int stages) {
 
     @AssertTrue(message = "path must be an existing checkpoint directory (or empty for the bundled model)")
     boolean isPathUsable() {

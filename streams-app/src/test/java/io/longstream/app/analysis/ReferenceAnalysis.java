@@ -2,6 +2,7 @@ package io.longstream.app.analysis;
 
 import io.longstream.app.config.LongstreamProperties;
 import io.longstream.model.engine.LanguageModel;
+import io.longstream.model.engine.ThreadPlan;
 import io.longstream.schemas.Document;
 import io.longstream.schemas.DocumentSummary;
 import io.longstream.schemas.WindowEmbedding;
@@ -37,8 +38,9 @@ public final class ReferenceAnalysis implements AutoCloseable {
     LongstreamProperties properties = new Binder(new MapConfigurationPropertySource(Map.of()))
         .bindOrCreate("longstream", LongstreamProperties.class);
     EngineConfiguration engine = new EngineConfiguration();
-    LanguageModel model = engine.languageModel(properties, new KafkaProperties());
-    DocumentAnalyzer analyzer = engine.documentAnalyzer(model, engine.streamingSettings(properties, model), properties,
+    ThreadPlan plan = engine.threadPlan(properties, new KafkaProperties());
+    LanguageModel model = engine.languageModel(properties, plan);
+    DocumentAnalyzer analyzer = engine.documentAnalyzer(model, plan, engine.streamingSettings(properties, model), properties,
         new ExtrapolationTracker(), new SimpleMeterRegistry());
     return new ReferenceAnalysis(model, analyzer);
   }
