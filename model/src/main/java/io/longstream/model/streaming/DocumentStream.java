@@ -82,17 +82,28 @@ public final class DocumentStream implements AutoCloseable {
       }
     }
     List<WindowResult> done = new ArrayList<>();
+    if (held != null && tokens.length > 0) {
+      done.add(held.complete(tokens[0]));
+      held = null;
+    }
+    // Top up the partial chunk left by the last call; the full chunks after it are read from the input
+    // when their step begins, so a long input is not copied whole.
     List<Chunk> chunks = new ArrayList<>();
-    for (int i = 0; i < tokens.length; i++) {
-      if (held != null) {
-        done.add(held.complete(tokens[i]));
-        held = null;
-      }
-      pending[pendingCount++] = tokens[i];
+    int next = 0;
+    if (pendingCount > 0) {
+      next = Math.min(pending.length - pendingCount, tokens.length);
+      System.arraycopy(tokens, 0, pending, pendingCount, next);
+      pendingCount += next;
       if (pendingCount == pending.length) {
-        chunks.add(takeChunk(i + 1 < tokens.length ? tokens[i + 1] : NO_SUCCESSOR));
+        chunks.add(newChunk(java.util.Arrays.copyOf(pending, pendingCount), 0, pendingCount, successor(tokens, next)));
+        pendingCount = 0;
       }
     }
+    for (; tokens.length - next >= pending.length; next += pending.length) {
+      chunks.add(newChunk(tokens, next, next + pending.length, successor(tokens, next + pending.length)));
+    }
+    System.arraycopy(tokens, next, pending, pendingCount, tokens.length - next);
+    pendingCount += tokens.length - next;
     process(chunks, done);
     return done;
   }
@@ -108,7 +119,8 @@ public final class DocumentStream implements AutoCloseable {
       if (held != null) {
         throw new IllegalStateException("held window with pending tokens");
       }
-      process(List.of(takeChunk(NO_SUCCESSOR)), done);
+      process(List.of(newChunk(java.util.Arrays.copyOf(pending, pendingCount), 0, pendingCount, NO_SUCCESSOR)), done);
+      pendingCount = 0;
     }
     if (held != null) {
       done.add(held.complete(NO_SUCCESSOR));
@@ -124,15 +136,24 @@ public final class DocumentStream implements AutoCloseable {
 
   private static final long NO_SUCCESSOR = -1;
 
-  /** The tokens of one window, and the token after them when already known (else {@link #NO_SUCCESSOR}). */
-  private record Chunk(long index, long start, long[] tokens, long successor) {}
+  /**
+   * The tokens of one window, {@code source[from, to)}, and the token after them when already known (else
+   * {@link #NO_SUCCESSOR}).
+   */
+  private record Chunk(long index, long start, long[] source, int from, int to, long successor) {
+    long[] tokens() {
+      return java.util.Arrays.copyOfRange(source, from, to);
+    }
+  }
 
-  private Chunk takeChunk(long successor) {
-    long[] tokens = java.util.Arrays.copyOf(pending, pendingCount);
-    pendingCount = 0;
-    Chunk chunk = new Chunk(nextWindow++, processedTokens, tokens, successor);
-    processedTokens += tokens.length;
+  private Chunk newChunk(long[] source, int from, int to, long successor) {
+    Chunk chunk = new Chunk(nextWindow++, processedTokens, source, from, to, successor);
+    processedTokens += to - from;
     return chunk;
+  }
+
+  private static long successor(long[] tokens, int index) {
+    return index < tokens.length ? tokens[index] : NO_SUCCESSOR;
   }
 
   /** Runs the chunks through the layer pipeline; completed windows go to {@code done}, the last may be held. */
@@ -152,6 +173,7 @@ public final class DocumentStream implements AutoCloseable {
   /** One chunk between the pipeline's stages. */
   private static final class InFlight {
     final Chunk chunk;
+    final long[] tokens;
     final NDManager manager;
     AttentionStatistics attention;
     DecoderModel.ForwardStep forward;
@@ -160,13 +182,19 @@ public final class DocumentStream implements AutoCloseable {
     int sinksHeld;
     int recentHeld;
     long began;
+    boolean closed;
 
     InFlight(Chunk chunk, NDManager manager) {
       this.chunk = chunk;
+      this.tokens = chunk.tokens();
       this.manager = manager;
     }
 
     void close() {
+      if (closed) {
+        return;
+      }
+      closed = true;
       if (forward != null) {
         forward.close();
       }
@@ -191,22 +219,22 @@ public final class DocumentStream implements AutoCloseable {
             ? new AttentionStatistics(config.numHiddenLayers(), settings.sinks())
             : null;
         if (cache != null) {
-          long[] positions = cache.queryPositions(chunk.tokens().length);
-          step.forward = model.begin(step.manager, model.tokens(step.manager, chunk.tokens()), positions, cache, step.attention);
+          long[] positions = cache.queryPositions(step.tokens.length);
+          step.forward = model.begin(step.manager, model.tokens(step.manager, step.tokens), positions, cache, step.attention);
           step.maxPosition = positions[positions.length - 1];
           step.sinksHeld = cache.sinkCount();
           step.recentHeld = cache.recentCount();
         } else {
-          long[] context = history.context(chunk.tokens());
+          long[] context = history.context(step.tokens);
           long[] positions = new long[context.length];
           for (int i = 0; i < positions.length; i++) {
             positions[i] = i;
           }
           step.forward =
               model.begin(step.manager, model.tokens(step.manager, context), positions, model.noCache(), step.attention);
-          history.remember(chunk.tokens());
+          history.remember(step.tokens);
           step.maxPosition = positions.length - 1;
-          step.rowsToSkip = context.length - chunk.tokens().length;
+          step.rowsToSkip = context.length - step.tokens.length;
           step.sinksHeld = history.sinkCount();
           step.recentHeld = history.recentCount();
         }
@@ -267,7 +295,7 @@ public final class DocumentStream implements AutoCloseable {
     HeldWindow(InFlight step, ForwardResult result) {
       this.index = step.chunk.index();
       this.start = step.chunk.start();
-      this.chunk = step.chunk.tokens();
+      this.chunk = step.tokens;
       int skip = step.rowsToSkip;
       int t = chunk.length;
       NDArray logits = result.logits().get(new NDIndex("0, {}:", skip)).toType(DataType.FLOAT32, false);

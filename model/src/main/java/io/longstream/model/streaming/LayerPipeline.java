@@ -104,9 +104,10 @@ public final class LayerPipeline {
     if (used <= 1) {
       return sequential(count, bounds, steps);
     }
-    List<BlockingQueue<Slot<S, R>>> queues = new ArrayList<>();
+    // inputs.get(s) feeds stage s ≥ 1 (index 0 unused: stage 0 is the caller); the last stage fills results.
+    List<BlockingQueue<Slot<S, R>>> inputs = new ArrayList<>();
     for (int s = 0; s < used; s++) {
-      queues.add(new ArrayBlockingQueue<>(1)); // queues[s] feeds stage s (s ≥ 1); the last one collects results
+      inputs.add(new ArrayBlockingQueue<>(1));
     }
     BlockingQueue<Slot<S, R>> results = new ArrayBlockingQueue<>(count);
     // After a failure every later step is discarded at its next stage: the cache may lack the failed
@@ -115,8 +116,8 @@ public final class LayerPipeline {
     for (int s = 1; s < used; s++) {
       boolean last = s == used - 1;
       int to = last ? bounds[bounds.length - 1] : bounds[s + 1];
-      BlockingQueue<Slot<S, R>> in = queues.get(s);
-      BlockingQueue<Slot<S, R>> out = last ? results : queues.get(s + 1);
+      BlockingQueue<Slot<S, R>> in = inputs.get(s);
+      BlockingQueue<Slot<S, R>> out = last ? results : inputs.get(s + 1);
       workers.execute(() -> {
         for (int k = 0; k < count; k++) {
           Slot<S, R> slot = take(in);
@@ -137,7 +138,7 @@ public final class LayerPipeline {
         slot.step = steps.begin(index);
         steps.layers(slot.step, bounds[1]);
       });
-      put(queues.get(1), slot);
+      put(inputs.get(1), slot);
     }
     List<R> done = new ArrayList<>(count);
     for (int k = 0; k < count; k++) {

@@ -205,6 +205,22 @@ class StreamingInvariantsTest {
   }
 
   @Test
+  void shouldRejectAFeedWithAnInvalidTokenWithoutConsumingAnyOfIt() {
+    long[] tokens = document(40, lm.config().vocabSize());
+    StreamingSettings settings = new StreamingSettings(4, 16, 7, PositionMode.ROLLING, 0);
+    List<WindowResult> out = new ArrayList<>();
+    try (DocumentStream stream = new StreamingEngine(lm, 2).open(settings)) {
+      out.addAll(stream.feed(java.util.Arrays.copyOf(tokens, 10)));
+      long[] bad = java.util.Arrays.copyOfRange(tokens, 10, 40);
+      bad[25] = lm.config().vocabSize();
+      assertThatThrownBy(() -> stream.feed(bad)).hasMessageContaining("outside the vocabulary");
+      out.addAll(stream.feed(java.util.Arrays.copyOfRange(tokens, 10, 40)));
+      out.addAll(stream.finish());
+    }
+    assertThat(nll(out)).containsExactly(nll(run(settings, tokens, tokens.length)));
+  }
+
+  @Test
   void shouldRejectInvalidSettingsWithClearMessages() {
     assertThatThrownBy(() -> new StreamingSettings(-1, 8, 4, PositionMode.ROLLING, 0)).hasMessageContaining("sinks");
     assertThatThrownBy(() -> new StreamingSettings(4, -1, 4, PositionMode.ROLLING, 0)).hasMessageContaining("window");
