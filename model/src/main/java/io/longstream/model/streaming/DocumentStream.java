@@ -21,8 +21,9 @@ import java.util.List;
  * One document streaming through the model in chunks of C tokens, per the streaming-semantics spec.
  * Tokens may be fed all at once or in pieces: chunk boundaries fall at multiples of C either way, so the
  * numbers are the same. A window is returned once the token after it is known (its last prediction needs
- * it) or at {@link #finish()}. Memory is bounded by S + W + C whatever the document length. Not
- * thread-safe; use one stream per thread.
+ * it) or at {@link #finish()}. Memory is bounded by S + W + C whatever the document length. The full
+ * chunks of one {@link #feed} run through the engine's {@link LayerPipeline}, overlapped when it has several
+ * stages, with the same numbers as one after another. Not thread-safe; use one stream per thread.
  */
 public final class DocumentStream implements AutoCloseable {
 
@@ -34,11 +35,11 @@ public final class DocumentStream implements AutoCloseable {
   private final RecomputeHistory history;
   private final SpanPooling pooling;
   private final long[] pending;
+  private final LayerPipeline pipeline;
+  private final int[] stageBounds;
   private int pendingCount;
   private long nextWindow;
   private long processedTokens;
-  private final LayerPipeline pipeline;
-  private final int[] stageBounds;
   private HeldWindow held;
   private boolean finished;
   private long previousWindowEnded;
