@@ -165,7 +165,9 @@ public final class DecoderModel {
         boolean useFused = fused != null && observer == null && !training;
         NDArray folded = useFused ? foldedMask(cacheStep.mask(), pos.attentionBias(), positions.length) : null;
         this.attention = new StepAttention(cacheStep, pos, observer, folded);
-        NDArray ids = tokens.toType(DataType.INT64, false);
+        // A copy in the step's manager, so that the embeddings computed from it are the step's, not the caller's.
+        NDArray ids = tokens.toType(DataType.INT64, true);
+        ids.attach(manager);
         this.x = pos.embed(Embedding.embedding(ids, weights.embedding(), SparseFormat.DENSE).head());
         done = true;
       } finally {
