@@ -5,8 +5,8 @@ import io.longstream.model.positional.StepPositions;
 
 /**
  * One forward step against a {@link KvCache}. The cache's bookkeeping (which entries stay) has already
- * moved on when the step is begun; layer l's {@link #append} must run after layer l of the previous step. Shapes: B batch, Hkv key/value heads, T new tokens, K attended
- * entries (cached + new), Dh head dim.
+ * moved on when the step is begun; layer l's {@link #append} must run after layer l of the previous step.
+ * Shapes: B batch, Hkv key/value heads, T new tokens, K attended entries (cached + new), Dh head dim.
  */
 public interface CacheStep {
 

@@ -7,8 +7,9 @@ import ai.djl.ndarray.NDManager;
  * io.longstream.model.transformer.DecoderModel#forward}. A forward step asks the cache for a {@link
  * CacheStep}, hands it each layer's new keys (before rotation) and values, and attends to what it
  * returns. Beginning a step applies the cache's eviction rule to its bookkeeping, so the next step can
- * begin before this one's last layers have run (the streaming engine's layer pipeline). The cache alone decides which entries stay, where they sit and at which positions the
- * positional scheme sees them; that is how the streaming engine implements attention sinks.
+ * begin before this one's last layers have run (the streaming engine's layer pipeline). The cache alone
+ * decides which entries stay, where they sit and at which positions the positional scheme sees them;
+ * that is how the streaming engine implements attention sinks.
  */
 public interface KvCache extends AutoCloseable {
 

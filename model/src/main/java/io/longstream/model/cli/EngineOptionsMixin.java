@@ -1,7 +1,6 @@
 package io.longstream.model.cli;
 
 import io.longstream.model.engine.EngineOptions;
-import io.longstream.model.engine.ThreadPlan;
 import picocli.CommandLine.Option;
 
 /** --device, --dtype and --threads: where and how a command runs its models. */
@@ -21,11 +20,5 @@ public final class EngineOptionsMixin {
 
   public EngineOptions engineOptions() {
     return new EngineOptions(device, dtype, threads);
-  }
-
-  /** How streaming spends the threads: {@code stages} = 0 picks the plan (CPU: a pipeline stage per thread). */
-  ThreadPlan streamingPlan(int stages) {
-    boolean gpu = engineOptions().resolvedDevice().isGpu();
-    return ThreadPlan.resolve(gpu, threads, stages, Runtime.getRuntime().availableProcessors(), 1);
   }
 }

@@ -1,5 +1,6 @@
 package io.longstream.model.cli;
 
+import io.longstream.model.engine.EngineOptions;
 import io.longstream.model.engine.LanguageModel;
 import io.longstream.model.engine.ThreadPlan;
 import io.longstream.model.streaming.StreamingEngine;
@@ -24,8 +25,9 @@ public final class ModelOptions {
    * ThreadPlan}); {@code stages} as given by {@link StagesOption}.
    */
   public StreamingEngine loadStreaming(int stages) {
-    ThreadPlan plan = engine.streamingPlan(stages);
-    LanguageModel lm = LanguageModel.load(model, engine.engineOptions().withThreads(plan.intraOpThreads()));
+    EngineOptions options = engine.engineOptions();
+    ThreadPlan plan = ThreadPlan.of(options, stages, 1);
+    LanguageModel lm = LanguageModel.load(model, options.withThreads(plan.intraOpThreads()));
     return new StreamingEngine(lm, plan.stages());
   }
 }

@@ -19,13 +19,25 @@ public record ThreadPlan(int intraOpThreads, int stages) {
   }
 
   /**
+   * The plan for a model run with {@code options} ({@code options.threads()} = CPU threads per document, 0 =
+   * the cores shared among the documents processed at once) on this machine's cores.
+   *
+   * @param stages pipeline stages; 0 = automatic (CPU: one per thread; GPU: one)
+   * @param concurrentDocuments documents processed at once (Kafka Streams threads)
+   */
+  public static ThreadPlan of(EngineOptions options, int stages, int concurrentDocuments) {
+    return resolve(
+        options.resolvedDevice().isGpu(), options.threads(), stages, Runtime.getRuntime().availableProcessors(), concurrentDocuments);
+  }
+
+  /**
    * @param gpu whether the model runs on a GPU
    * @param threads CPU threads for one document; 0 = the cores shared among the documents processed at once
    * @param stages pipeline stages; 0 = automatic (CPU: one per thread; GPU: one)
    * @param cores available processors
    * @param concurrentDocuments documents processed at once (Kafka Streams threads)
    */
-  public static ThreadPlan resolve(boolean gpu, int threads, int stages, int cores, int concurrentDocuments) {
+  static ThreadPlan resolve(boolean gpu, int threads, int stages, int cores, int concurrentDocuments) {
     if (threads < 0 || stages < 0) {
       throw new IllegalArgumentException("threads and stages must be ≥ 0, got " + threads + " and " + stages);
     }

@@ -40,10 +40,12 @@ class EngineConfiguration {
    */
   @Bean
   ThreadPlan threadPlan(LongstreamProperties properties, KafkaProperties kafka) {
-    LongstreamProperties.Model model = properties.model();
-    boolean gpu = model.device().startsWith("gpu");
-    return ThreadPlan.resolve(
-        gpu, model.threads(), model.stages(), Runtime.getRuntime().availableProcessors(), streamThreads(kafka));
+    return ThreadPlan.of(engineOptions(properties.model()), properties.model().stages(), streamThreads(kafka));
+  }
+
+  /** Device, dtype and CPU threads per document as configured ({@code threads} 0 = shared cores). */
+  private static EngineOptions engineOptions(LongstreamProperties.Model model) {
+    return new EngineOptions(model.device(), model.dtype().name().toLowerCase(Locale.ROOT), model.threads());
   }
 
   @Bean(destroyMethod = "close")
@@ -52,7 +54,7 @@ class EngineConfiguration {
     boolean bundled = model.path() == null || model.path().isBlank();
     Path directory = bundled ? BundledModels.directory(BundledModels.DEFAULT) : Path.of(model.path());
     int threads = plan.intraOpThreads();
-    EngineOptions options = new EngineOptions(model.device(), model.dtype().name().toLowerCase(Locale.ROOT), threads);
+    EngineOptions options = engineOptions(model).withThreads(threads);
     LanguageModel lm;
     try {
       lm = LanguageModel.load(directory, options);
