@@ -2,8 +2,10 @@ package io.longstream.model.streaming;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import io.longstream.model.cache.KvCache;
 import io.longstream.model.cache.SinkCache;
 import io.longstream.model.config.ModelConfig;
@@ -37,6 +39,7 @@ public final class DocumentStream implements AutoCloseable {
   private final long[] pending;
   private final LayerPipeline pipeline;
   private final int[] stageBounds;
+  private final int logProbabilityRows;
   private int pendingCount;
   private long nextWindow;
   private long processedTokens;
@@ -44,8 +47,10 @@ public final class DocumentStream implements AutoCloseable {
   private boolean finished;
   private long previousWindowEnded;
 
-  DocumentStream(LanguageModel languageModel, LayerPipeline pipeline, StreamingSettings settings, List<TokenSpan> spans) {
+  DocumentStream(
+      LanguageModel languageModel, LayerPipeline pipeline, StreamingSettings settings, List<TokenSpan> spans, int logProbabilityRows) {
     this.model = languageModel.model();
+    this.logProbabilityRows = logProbabilityRows;
     this.pipeline = pipeline;
     this.config = model.config();
     this.settings = settings;
@@ -256,7 +261,7 @@ public final class DocumentStream implements AutoCloseable {
     @Override
     public Processed end(InFlight step) {
       try (NoGrad noGrad = NoGrad.enter()) {
-        ForwardResult result = step.forward.finish(true);
+        ForwardResult result = step.forward.finish(false);
         HeldWindow window = new HeldWindow(step, result);
         long successor = step.chunk.successor();
         return successor == NO_SUCCESSOR ? new Processed(null, window) : new Processed(window.complete(successor), null);
@@ -299,14 +304,10 @@ public final class DocumentStream implements AutoCloseable {
       this.chunk = step.tokens;
       int skip = step.rowsToSkip;
       int t = chunk.length;
-      NDArray logits = result.logits().get(new NDIndex("0, {}:", skip)).toType(DataType.FLOAT32, false);
-      NDArray hidden = result.hidden().get(new NDIndex("0, {}:", skip)).toType(DataType.FLOAT32, false);
-      NDArray logProbabilities = logits.logSoftmax(1); // [T, V]
-      this.inChunkNll = nll(logProbabilities, chunk);
-      // A copy, not a view: a view would keep the whole [T, V] array (50 MB for T = 256, V = 49,152) alive
-      // until the next window, for one row.
-      this.lastLogProbabilities = logProbabilities.get(t - 1).duplicate();
-      lastLogProbabilities.attach(manager);
+      NDArray modelHidden = result.hidden().get(new NDIndex("0, {}:", skip));
+      this.inChunkNll = new float[Math.max(0, t - 1)];
+      this.lastLogProbabilities = logProbabilities(modelHidden);
+      NDArray hidden = modelHidden.toType(DataType.FLOAT32, false);
       this.embedding = normalise(hidden.mean(new int[] {0}).toFloatArray());
       this.spans = pooling.add(start, hidden);
       long ended = System.nanoTime();
@@ -315,6 +316,37 @@ public final class DocumentStream implements AutoCloseable {
       previousWindowEnded = ended;
       this.diagnostics = new WindowDiagnosticsBuilder(
           step.maxPosition, step.attention, (ended - step.began) / 1e6, (ended - since) / 1e6, t, step.sinksHeld, step.recentHeld);
+    }
+
+    /**
+     * Fills {@link #inChunkNll} (−log p(chunk[i+1]) from row i, i < T − 1) and returns the last row's
+     * log-probabilities, owned by the stream. The LM head and log-softmax run on blocks of rows, each block's
+     * arrays freed before the next (see {@link StreamingEngine#LOG_PROBABILITY_BLOCK_BYTES}).
+     */
+    private NDArray logProbabilities(NDArray hidden) {
+      int t = chunk.length;
+      int rows = logProbabilityRows;
+      NDArray last = null;
+      for (int from = 0; from < t; from += rows) {
+        int to = Math.min(t, from + rows);
+        try (NDScope scope = new NDScope()) {
+          NDArray block = model.logits(hidden.get(new NDIndex("{}:{}", from, to))).toType(DataType.FLOAT32, false).logSoftmax(1);
+          int scored = Math.min(to, t - 1) - from;
+          if (scored > 0) {
+            long[] targets = java.util.Arrays.copyOfRange(chunk, from + 1, from + 1 + scored);
+            NDArray index = block.getManager().create(targets, new Shape(scored, 1)).toDevice(block.getDevice(), false);
+            float[] picked = block.get(new NDIndex(":{}", scored)).gather(index, 1).neg().toFloatArray();
+            System.arraycopy(picked, 0, inChunkNll, from, scored);
+          }
+          if (to == t) {
+            // A copy, not a view, which would keep the whole block alive until the next window, for one row.
+            last = block.get(to - 1 - from).duplicate();
+            NDScope.unregister(last);
+            last.attach(manager);
+          }
+        }
+      }
+      return last;
     }
 
     WindowResult complete(long successor) {
@@ -326,19 +358,6 @@ public final class DocumentStream implements AutoCloseable {
       lastLogProbabilities.close();
       return new WindowResult(index, start, start + chunk.length, embedding, nll, spans, diagnostics.build(nll));
     }
-  }
-
-  /** −log p(chunk[i+1]) from row i, for i < T − 1. */
-  private static float[] nll(NDArray logProbabilities, long[] chunk) {
-    int t = chunk.length;
-    if (t < 2) {
-      return new float[0];
-    }
-    NDManager m = logProbabilities.getManager();
-    long[] targets = java.util.Arrays.copyOfRange(chunk, 1, t);
-    NDArray index = m.create(targets, new ai.djl.ndarray.types.Shape(t - 1, 1)).toDevice(logProbabilities.getDevice(), false);
-    NDArray picked = logProbabilities.get(new NDIndex(":{}", t - 1)).gather(index, 1);
-    return picked.neg().toFloatArray();
   }
 
   static float[] normalise(float[] v) {

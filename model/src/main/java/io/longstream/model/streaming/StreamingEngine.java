@@ -12,6 +12,15 @@ public final class StreamingEngine {
 
   private final LanguageModel languageModel;
   private final LayerPipeline pipeline;
+  private final int logProbabilityRows;
+
+  /**
+   * Largest float32 [rows, V] block of logits (and of log-probabilities) a window computes at once. A whole
+   * chunk's (50 MB each for T = 256, V = 49,152) lies above glibc's mmap ceiling, so every step mapped both
+   * afresh and faulted their pages in: ~25,000 minor faults per step from two pipeline threads contending
+   * for the process's memory map. Blocks of 16 MB are reused from the allocator's arenas (docs/BENCHMARKS.md).
+   */
+  static final long LOG_PROBABILITY_BLOCK_BYTES = 16L << 20;
 
   /** An engine that runs each step whole on the calling thread. */
   public StreamingEngine(LanguageModel languageModel) {
@@ -23,8 +32,17 @@ public final class StreamingEngine {
    * LayerPipeline}): consecutive windows of one document overlap, each stage running a share of the layers.
    */
   public StreamingEngine(LanguageModel languageModel, int stages) {
+    this(languageModel, stages, (int) Math.max(1, LOG_PROBABILITY_BLOCK_BYTES / (Float.BYTES * (long) languageModel.config().vocabSize())));
+  }
+
+  /** For tests: an engine that computes log-probabilities {@code logProbabilityRows} rows at a time. */
+  StreamingEngine(LanguageModel languageModel, int stages, int logProbabilityRows) {
+    if (logProbabilityRows < 1) {
+      throw new IllegalArgumentException("rows per log-probability block must be ≥ 1, got " + logProbabilityRows);
+    }
     this.languageModel = languageModel;
     this.pipeline = new LayerPipeline(stages);
+    this.logProbabilityRows = logProbabilityRows;
   }
 
   /** Threads one document's windows are spread over (1 = none besides the caller's). */
@@ -43,6 +61,6 @@ public final class StreamingEngine {
 
   /** Opens a stream that also pools the given token spans (e.g. sentences), in any order. */
   public DocumentStream open(StreamingSettings settings, List<TokenSpan> spans) {
-    return new DocumentStream(languageModel, pipeline, settings, spans);
+    return new DocumentStream(languageModel, pipeline, settings, spans, logProbabilityRows);
   }
 }

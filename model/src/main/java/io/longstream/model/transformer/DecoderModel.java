@@ -206,7 +206,7 @@ public final class DecoderModel {
       NDScope scope = training ? null : new NDScope();
       try {
         NDArray hidden = rmsNorm(x, weights.finalNorm());
-        NDArray logits = withLogits ? Linear.linear(hidden, weights.lmHead()).head() : null;
+        NDArray logits = withLogits ? logits(hidden) : null;
         return new ForwardResult(keep(logits, out, scope), keep(hidden, out, scope));
       } finally {
         if (scope != null) {
@@ -343,6 +343,11 @@ public final class DecoderModel {
     NDArray meanSquare = x32.square().mean(new int[] {-1}, true).add(config.rmsNormEps());
     NDArray inverseRms = meanSquare.pow(scalar(meanSquare, -0.5));
     return x32.mul(inverseRms).toType(dataType, false).mul(weight);
+  }
+
+  /** The LM head: final hidden states [..., D] (after the final norm, as {@link ForwardResult#hidden()}) → logits [..., V]. */
+  public NDArray logits(NDArray hidden) {
+    return Linear.linear(hidden, weights.lmHead()).head();
   }
 
   /** Token ids [1, T] on the model's device. */

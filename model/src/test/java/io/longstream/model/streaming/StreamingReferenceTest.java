@@ -23,7 +23,10 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class StreamingReferenceTest {
 
-  /** Every case whole on one thread (1 stage) and through a layer pipeline of 3 stages. */
+  /**
+   * Every case whole on one thread (1 stage) and through a layer pipeline of 3 stages; the latter computes
+   * log-probabilities 3 rows at a time (the default covers these models' chunks in one block).
+   */
   @ParameterizedTest
   @CsvSource({
     "full-equivalence, 1", "full-equivalence, 3",
@@ -43,7 +46,7 @@ class StreamingReferenceTest {
     if (name.matches("(rolling|absolute|recompute)-s\\d")) {
       assertThat(evictingSteps).as("steps that evict").isGreaterThan(20);
     }
-    List<WindowResult> windows = c.run(stages);
+    List<WindowResult> windows = stages == 1 ? c.run(1) : c.run(stages, 3);
     assertThat(windows).hasSize(c.bounds.length / 2);
     float[] nll = StreamingInvariantsTest.nll(windows);
     assertThat(nll).containsExactly(c.nll, Offset.offset(1e-4f));
@@ -111,10 +114,17 @@ class StreamingReferenceTest {
     }
 
     List<WindowResult> run(int stages) {
+      return run(stages, 0);
+    }
+
+    /** @param logProbabilityRows rows per log-probability block, 0 for the engine's default */
+    List<WindowResult> run(int stages, int logProbabilityRows) {
       try (LanguageModel lm = Fixtures.load(metadata.get("model"))) {
         long[] tokens = StreamingInvariantsTest.document((int) n, lm.config().vocabSize());
         List<WindowResult> out = new ArrayList<>();
-        try (DocumentStream stream = new StreamingEngine(lm, stages).open(settings)) {
+        StreamingEngine engine =
+            logProbabilityRows == 0 ? new StreamingEngine(lm, stages) : new StreamingEngine(lm, stages, logProbabilityRows);
+        try (DocumentStream stream = engine.open(settings)) {
           out.addAll(stream.feed(tokens));
           out.addAll(stream.finish());
         }
