@@ -21,6 +21,7 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -53,7 +54,8 @@ import picocli.CommandLine.Unmatched;
  * and on the same model and settings, (1) through the streaming engine directly, (2) through the service's
  * analyzer without Kafka (adds sentence pooling, MMR summary, record building), (3) through Kafka: publish
  * all, wait until every summary is readable with read_committed, and (4) through the engine again (so
- * machine noise shows as the spread of the two engine passes). Prints documents/s, tokens/s and the ratio.
+ * machine noise shows as the spread of the two engine passes). Prints documents/s, tokens/s, the ratio and
+ * the stream thread's commit latency.
  */
 @Command(
     name = "bench-kafka",
@@ -119,6 +121,7 @@ final class BenchKafkaCommand implements Callable<Integer> {
       passes.add(named("through Kafka", kafka.through(docs, timeout)));
       passes.add(named("engine only, again", engineOnly(engine, settings, docs)));
       report(passes, out);
+      reportCommits(context.getBean(StreamsBuilderFactoryBean.class).getKafkaStreams(), out);
     }
     return 0;
   }
@@ -251,6 +254,30 @@ final class BenchKafkaCommand implements Callable<Integer> {
         kafka / engine, 100 * (1 - kafka / engine));
     out.printf("  Kafka / analyzer only: %.3f%n", kafka / passes.get(1).tokensPerSecond());
     out.flush();
+  }
+
+  /**
+   * The stream thread's commit latency (flush, offsets and end of transaction, paid once per document while
+   * no document is computed): with one document per transaction it is most of what Kafka costs.
+   */
+  private static void reportCommits(KafkaStreams streams, PrintWriter out) {
+    Map<String, Object> commit = new HashMap<>();
+    streams.metrics().forEach((name, metric) -> {
+      if (name.group().equals("stream-thread-metrics") && name.name().startsWith("commit-")) {
+        commit.put(name.name(), metric.metricValue());
+      }
+    });
+    out.printf("  stream thread commits: %s, latency avg %.1f ms, max %.0f ms (warm-up included)%n",
+        count(commit.get("commit-total")), number(commit.get("commit-latency-avg")), number(commit.get("commit-latency-max")));
+    out.flush();
+  }
+
+  private static String count(Object value) {
+    return value instanceof Number n ? String.valueOf(n.longValue()) : "?";
+  }
+
+  private static double number(Object value) {
+    return value instanceof Number n ? n.doubleValue() : Double.NaN;
   }
 
   private static void sleep(long millis) {
