@@ -92,14 +92,25 @@ public final class WeightLoader {
     return out;
   }
 
-  /** One tensor, shape-checked, in the compute dtype on the compute device, owned by the model manager. */
+  /**
+   * One tensor, shape-checked, in the compute dtype on the compute device, owned by the model manager. A
+   * tensor already in that dtype on the CPU is the checkpoint's mapped tensor itself (kept mapped by the
+   * checkpoint's lease for the model's life); otherwise each conversion is a copy and what it replaced is
+   * closed at once. (DJL's {@code toType}/{@code toDevice} with {@code copy = true} would not copy here
+   * either: to the same type or device they return a second handle on the same memory, which this method
+   * used to leave open, one per tensor.)
+   */
   private NDArray tensor(String name, long... shape) {
     NDArray stored = checkpoint.load(name, manager, new Shape(shape));
-    NDArray converted = stored.toType(dataType, true).toDevice(device, true);
-    if (converted != stored) {
+    NDArray typed = stored.toType(dataType, false);
+    if (typed != stored) {
       stored.close();
     }
-    converted.attach(manager);
-    return converted;
+    NDArray placed = typed.toDevice(device, false);
+    if (placed != typed) {
+      typed.close();
+    }
+    placed.attach(manager);
+    return placed;
   }
 }
