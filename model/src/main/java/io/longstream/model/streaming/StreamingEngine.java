@@ -32,7 +32,11 @@ public final class StreamingEngine {
    * LayerPipeline}): consecutive windows of one document overlap, each stage running a share of the layers.
    */
   public StreamingEngine(LanguageModel languageModel, int stages) {
-    this(languageModel, stages, (int) Math.max(1, LOG_PROBABILITY_BLOCK_BYTES / (Float.BYTES * (long) languageModel.config().vocabSize())));
+    this(languageModel, stages, rowsPerBlock(languageModel.config().vocabSize()));
+  }
+
+  private static int rowsPerBlock(int vocabSize) {
+    return (int) Math.max(1, LOG_PROBABILITY_BLOCK_BYTES / (Float.BYTES * (long) vocabSize));
   }
 
   /** For tests: an engine that computes log-probabilities {@code logProbabilityRows} rows at a time. */

@@ -345,7 +345,7 @@ public final class DecoderModel {
     return x32.mul(inverseRms).toType(dataType, false).mul(weight);
   }
 
-  /** The LM head: final hidden states [..., D] (after the final norm, as {@link ForwardResult#hidden()}) → logits [..., V]. */
+  /** The LM head: final hidden states [..., D] (normed, as {@link ForwardResult#hidden()}) → logits [..., V]. */
   public NDArray logits(NDArray hidden) {
     return Linear.linear(hidden, weights.lmHead()).head();
   }
