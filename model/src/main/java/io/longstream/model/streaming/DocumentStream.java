@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import io.longstream.model.cache.KvCache;
 import io.longstream.model.cache.SinkCache;
 import io.longstream.model.config.ModelConfig;
@@ -18,6 +17,7 @@ import io.longstream.model.transformer.ForwardResult;
 import io.longstream.model.transformer.NoGrad;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntUnaryOperator;
 
 /**
  * One document streaming through the model in chunks of C tokens, per the streaming-semantics spec.
@@ -39,7 +39,7 @@ public final class DocumentStream implements AutoCloseable {
   private final long[] pending;
   private final LayerPipeline pipeline;
   private final int[] stageBounds;
-  private final int logProbabilityRows;
+  private final IntUnaryOperator logitColumns;
   private int pendingCount;
   private long nextWindow;
   private long processedTokens;
@@ -48,9 +48,9 @@ public final class DocumentStream implements AutoCloseable {
   private long previousWindowEnded;
 
   DocumentStream(
-      LanguageModel languageModel, LayerPipeline pipeline, StreamingSettings settings, List<TokenSpan> spans, int logProbabilityRows) {
+      LanguageModel languageModel, LayerPipeline pipeline, StreamingSettings settings, List<TokenSpan> spans, IntUnaryOperator logitColumns) {
     this.model = languageModel.model();
-    this.logProbabilityRows = logProbabilityRows;
+    this.logitColumns = logitColumns;
     this.pipeline = pipeline;
     this.config = model.config();
     this.settings = settings;
@@ -286,7 +286,7 @@ public final class DocumentStream implements AutoCloseable {
 
   /**
    * A processed chunk waiting for the next token. Everything is copied to the heap at construction except
-   * the last row's log-probabilities, which stay on the device until the successor is known.
+   * the last row's final hidden state, which stays on the device until the successor is known.
    */
   private final class HeldWindow {
     private final long index;
@@ -295,7 +295,8 @@ public final class DocumentStream implements AutoCloseable {
     private final float[] inChunkNll;
     private final float[] embedding;
     private final List<PooledSpan> spans;
-    private final NDArray lastLogProbabilities;
+    private final NDArray lastHidden;
+    private final float lastLogSumExp;
     private final WindowDiagnosticsBuilder diagnostics;
 
     HeldWindow(InFlight step, ForwardResult result) {
@@ -305,8 +306,23 @@ public final class DocumentStream implements AutoCloseable {
       int skip = step.rowsToSkip;
       int t = chunk.length;
       NDArray modelHidden = result.hidden().get(new NDIndex("0, {}:", skip));
-      this.inChunkNll = new float[Math.max(0, t - 1)];
-      this.lastLogProbabilities = logProbabilities(modelHidden);
+      float[] logSumExp;
+      try (NDScope scope = new NDScope()) {
+        logSumExp = model.logSumExp(modelHidden, logitColumns.applyAsInt(t)).toFloatArray();
+        this.inChunkNll = new float[t - 1];
+        if (t > 1) {
+          long[] targets = java.util.Arrays.copyOfRange(chunk, 1, t);
+          float[] logits = model.tokenLogits(modelHidden.get(new NDIndex(":{}", t - 1)), tokens(targets)).toFloatArray();
+          for (int i = 0; i < t - 1; i++) {
+            inChunkNll[i] = logSumExp[i] - logits[i];
+          }
+        }
+        // A copy, not a view, which would keep the whole chunk's hidden states alive until the next window.
+        this.lastHidden = modelHidden.get(new NDIndex("{}:", t - 1)).duplicate();
+        NDScope.unregister(lastHidden);
+        lastHidden.attach(manager);
+      }
+      this.lastLogSumExp = logSumExp[t - 1];
       NDArray hidden = modelHidden.toType(DataType.FLOAT32, false);
       this.embedding = normalise(hidden.mean(new int[] {0}).toFloatArray());
       this.spans = pooling.add(start, hidden);
@@ -318,44 +334,20 @@ public final class DocumentStream implements AutoCloseable {
           step.maxPosition, step.attention, (ended - step.began) / 1e6, (ended - since) / 1e6, t, step.sinksHeld, step.recentHeld);
     }
 
-    /**
-     * Fills {@link #inChunkNll} (−log p(chunk[i+1]) from row i, i < T − 1) and returns the last row's
-     * log-probabilities, owned by the stream. The LM head and log-softmax run on blocks of rows, each block's
-     * arrays freed before the next (see {@link StreamingEngine#LOG_PROBABILITY_BLOCK_BYTES}).
-     */
-    private NDArray logProbabilities(NDArray hidden) {
-      int t = chunk.length;
-      int rows = logProbabilityRows;
-      NDArray last = null;
-      for (int from = 0; from < t; from += rows) {
-        int to = Math.min(t, from + rows);
-        try (NDScope scope = new NDScope()) {
-          NDArray block = model.logits(hidden.get(new NDIndex("{}:{}", from, to))).toType(DataType.FLOAT32, false).logSoftmax(1);
-          int scored = Math.min(to, t - 1) - from;
-          if (scored > 0) {
-            long[] targets = java.util.Arrays.copyOfRange(chunk, from + 1, from + 1 + scored);
-            NDArray index = block.getManager().create(targets, new Shape(scored, 1)).toDevice(block.getDevice(), false);
-            float[] picked = block.get(new NDIndex(":{}", scored)).gather(index, 1).neg().toFloatArray();
-            System.arraycopy(picked, 0, inChunkNll, from, scored);
-          }
-          if (to == t) {
-            // A copy, not a view, which would keep the whole block alive until the next window, for one row.
-            last = block.get(to - 1 - from).duplicate();
-            NDScope.unregister(last);
-            last.attach(manager);
-          }
-        }
-      }
-      return last;
+    /** Token ids [n] on the model's device, in the current scope. */
+    private NDArray tokens(long[] ids) {
+      return manager.create(ids).toDevice(model.device(), false);
     }
 
     WindowResult complete(long successor) {
       float[] nll = inChunkNll;
       if (successor >= 0) {
         nll = java.util.Arrays.copyOf(inChunkNll, inChunkNll.length + 1);
-        nll[nll.length - 1] = -lastLogProbabilities.getFloat(successor);
+        try (NDScope scope = new NDScope()) {
+          nll[nll.length - 1] = lastLogSumExp - model.tokenLogits(lastHidden, tokens(new long[] {successor})).getFloat(0);
+        }
       }
-      lastLogProbabilities.close();
+      lastHidden.close();
       return new WindowResult(index, start, start + chunk.length, embedding, nll, spans, diagnostics.build(nll));
     }
   }

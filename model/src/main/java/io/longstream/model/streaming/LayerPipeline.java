@@ -25,10 +25,10 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class LayerPipeline {
 
   /**
-   * Cost of the LM head's log-softmax and what follows it, per vocabulary entry and token, in the unit of
-   * the split (multiply-adds): memory-bound passes over the [T, V] logits; with it SmolLM2-135M's two stages
-   * measured balanced (17.1 s and 16.7 s busy over an 8,192-token run). Re-checked once the log-softmax ran
-   * in blocks (half as costly): moving the split by one layer either way was no faster.
+   * Cost of the LM head's normaliser and what follows it, per vocabulary entry and token, in the unit of
+   * the split (multiply-adds); with it SmolLM2-135M's two stages measured balanced (17.1 s and 16.7 s busy
+   * over an 8,192-token run). Re-checked after the log-softmax ran in row blocks: moving the split by one
+   * layer either way was no faster. Not yet re-checked since the log-sum-exp over vocabulary slices replaced it.
    */
   static final double OUTPUT_COST_PER_VOCAB_ENTRY = 15;
 

@@ -12,15 +12,16 @@ public final class StreamingEngine {
 
   private final LanguageModel languageModel;
   private final LayerPipeline pipeline;
-  private final int logProbabilityRows;
+  private final int logitColumns;
 
   /**
-   * Largest float32 [rows, V] block of logits (and of log-probabilities) a window computes at once. A whole
-   * chunk's (50 MB each for T = 256, V = 49,152) lies above glibc's mmap ceiling, so every step mapped both
-   * afresh and faulted their pages in: ~25,000 minor faults per step from two pipeline threads contending
-   * for the process's memory map. Blocks of 16 MB are reused from the allocator's arenas (docs/BENCHMARKS.md).
+   * Largest float32 [T, columns] slice of logits a window computes at once (see {@link
+   * io.longstream.model.transformer.DecoderModel#logSumExp}). A whole chunk's logits (50 MB for T = 256 and
+   * SmolLM2's 49,152 entries) lay above glibc's mmap ceiling and were mapped and faulted in afresh every
+   * step; row blocks of 16 MB fixed that but still streamed each block through memory twice (head, then
+   * log-softmax). Slices of 4 MB stay in cache between the two; measured in docs/BENCHMARKS.md.
    */
-  static final long LOG_PROBABILITY_BLOCK_BYTES = 16L << 20;
+  static final long LOGIT_SLICE_BYTES = 4L << 20;
 
   /** An engine that runs each step whole on the calling thread. */
   public StreamingEngine(LanguageModel languageModel) {
@@ -32,21 +33,28 @@ public final class StreamingEngine {
    * LayerPipeline}): consecutive windows of one document overlap, each stage running a share of the layers.
    */
   public StreamingEngine(LanguageModel languageModel, int stages) {
-    this(languageModel, stages, rowsPerBlock(languageModel.config().vocabSize()));
+    this(languageModel, stages, 0);
   }
 
-  private static int rowsPerBlock(int vocabSize) {
-    return (int) Math.max(1, LOG_PROBABILITY_BLOCK_BYTES / (Float.BYTES * (long) vocabSize));
-  }
-
-  /** For tests: an engine that computes log-probabilities {@code logProbabilityRows} rows at a time. */
-  StreamingEngine(LanguageModel languageModel, int stages, int logProbabilityRows) {
-    if (logProbabilityRows < 1) {
-      throw new IllegalArgumentException("rows per log-probability block must be ≥ 1, got " + logProbabilityRows);
+  /**
+   * For tests: an engine whose LM head computes {@code logitColumns} vocabulary entries at a time, or 0 for
+   * as many as fit in {@link #LOGIT_SLICE_BYTES}.
+   */
+  StreamingEngine(LanguageModel languageModel, int stages, int logitColumns) {
+    if (logitColumns < 0) {
+      throw new IllegalArgumentException("vocabulary entries per logit slice must be ≥ 0, got " + logitColumns);
     }
     this.languageModel = languageModel;
     this.pipeline = new LayerPipeline(stages);
-    this.logProbabilityRows = logProbabilityRows;
+    this.logitColumns = logitColumns;
+  }
+
+  /** Vocabulary entries per slice of the LM head for a window of {@code rows} tokens. */
+  int logitColumns(int rows) {
+    if (logitColumns > 0) {
+      return logitColumns;
+    }
+    return (int) Math.max(1, Math.min(languageModel.config().vocabSize(), LOGIT_SLICE_BYTES / (Float.BYTES * (long) rows)));
   }
 
   /** Threads one document's windows are spread over (1 = none besides the caller's). */
@@ -65,6 +73,6 @@ public final class StreamingEngine {
 
   /** Opens a stream that also pools the given token spans (e.g. sentences), in any order. */
   public DocumentStream open(StreamingSettings settings, List<TokenSpan> spans) {
-    return new DocumentStream(languageModel, pipeline, settings, spans, logProbabilityRows);
+    return new DocumentStream(languageModel, pipeline, settings, spans, this::logitColumns);
   }
 }

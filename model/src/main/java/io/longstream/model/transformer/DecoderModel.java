@@ -2,9 +2,11 @@ package io.longstream.model.transformer;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
@@ -348,6 +350,47 @@ public final class DecoderModel {
   /** The LM head: final hidden states [..., D] (normed, as {@link ForwardResult#hidden()}) → logits [..., V]. */
   public NDArray logits(NDArray hidden) {
     return Linear.linear(hidden, weights.lmHead()).head();
+  }
+
+  /**
+   * log Σᵥ exp(logitᵥ), the normaliser of each row's next-token distribution: final hidden states [T, D] →
+   * float32 [T], in {@code hidden}'s manager. The LM head runs on slices of {@code columns} vocabulary entries,
+   * each reduced to its row maxima mⱼ and Σ exp(logit − mⱼ) before the next is computed, and the slices combine
+   * as M + log Σⱼ sⱼ·exp(mⱼ − M) with M = maxⱼ mⱼ; no [T, V] array is made. A slice small enough to stay in the
+   * CPU's caches between the head's product and its reduction is what makes this cheaper than a log-softmax
+   * over whole rows (docs/BENCHMARKS.md).
+   */
+  public NDArray logSumExp(NDArray hidden, int columns) {
+    if (columns < 1) {
+      throw new IllegalArgumentException("columns per slice must be ≥ 1, got " + columns);
+    }
+    NDArray head = weights.lmHead();
+    long vocabulary = head.getShape().get(0);
+    NDList maxima = new NDList();
+    NDList sums = new NDList();
+    for (long from = 0; from < vocabulary; from += columns) {
+      try (NDScope scope = new NDScope()) {
+        NDArray slice = head.get(new NDIndex("{}:{}", from, Math.min(vocabulary, from + columns)));
+        NDArray logits = Linear.linear(hidden, slice).head().toType(DataType.FLOAT32, false); // [T, columns]
+        NDArray max = logits.max(new int[] {1}, true);
+        NDArray sum = logits.sub(max).exp().sum(new int[] {1}, true);
+        NDScope.unregister(max, sum);
+        maxima.add(max);
+        sums.add(sum);
+      }
+    }
+    NDArray m = NDArrays.concat(maxima, 1); // [T, slices]
+    NDArray top = m.max(new int[] {1}, true);
+    return NDArrays.concat(sums, 1).mul(m.sub(top).exp()).sum(new int[] {1}).log().add(top.squeeze(1));
+  }
+
+  /**
+   * The logit of one given token per row: hidden [T, D] and token ids [T] → float32 [T], the dot product of
+   * each row with that token's row of the LM head (the same number as the head's product, to rounding).
+   */
+  public NDArray tokenLogits(NDArray hidden, NDArray tokens) {
+    NDArray rows = Embedding.embedding(tokens, weights.lmHead(), SparseFormat.DENSE).head();
+    return hidden.toType(DataType.FLOAT32, false).mul(rows.toType(DataType.FLOAT32, false)).sum(new int[] {1});
   }
 
   /** Token ids [1, T] on the model's device. */

@@ -24,8 +24,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 class StreamingReferenceTest {
 
   /**
-   * Every case whole on one thread (1 stage) and through a layer pipeline of 3 stages; the latter computes
-   * log-probabilities 3 rows at a time (the default covers these models' chunks in one block).
+   * Every case whole on one thread (1 stage) and through a layer pipeline of 3 stages; the latter runs the LM
+   * head on slices of 7 vocabulary entries, the last one partial (the default covers these models' 64 or 96
+   * entries in one slice).
    */
   @ParameterizedTest
   @CsvSource({
@@ -46,7 +47,7 @@ class StreamingReferenceTest {
     if (name.matches("(rolling|absolute|recompute)-s\\d")) {
       assertThat(evictingSteps).as("steps that evict").isGreaterThan(20);
     }
-    List<WindowResult> windows = stages == 1 ? c.run(1) : c.run(stages, 3);
+    List<WindowResult> windows = stages == 1 ? c.run(1) : c.run(stages, 7);
     assertThat(windows).hasSize(c.bounds.length / 2);
     float[] nll = StreamingInvariantsTest.nll(windows);
     assertThat(nll).containsExactly(c.nll, Offset.offset(1e-4f));
@@ -117,13 +118,12 @@ class StreamingReferenceTest {
       return run(stages, 0);
     }
 
-    /** @param logProbabilityRows rows per log-probability block, 0 for the engine's default */
-    List<WindowResult> run(int stages, int logProbabilityRows) {
+    /** @param logitColumns vocabulary entries per slice of the LM head, 0 for the engine's default */
+    List<WindowResult> run(int stages, int logitColumns) {
       try (LanguageModel lm = Fixtures.load(metadata.get("model"))) {
         long[] tokens = StreamingInvariantsTest.document((int) n, lm.config().vocabSize());
         List<WindowResult> out = new ArrayList<>();
-        StreamingEngine engine =
-            logProbabilityRows == 0 ? new StreamingEngine(lm, stages) : new StreamingEngine(lm, stages, logProbabilityRows);
+        StreamingEngine engine = new StreamingEngine(lm, stages, logitColumns);
         try (DocumentStream stream = engine.open(settings)) {
           out.addAll(stream.feed(tokens));
           out.addAll(stream.finish());
