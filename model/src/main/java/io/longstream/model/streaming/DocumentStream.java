@@ -312,7 +312,7 @@ public final class DocumentStream implements AutoCloseable {
         this.inChunkNll = new float[t - 1];
         if (t > 1) {
           long[] targets = java.util.Arrays.copyOfRange(chunk, 1, t);
-          float[] logits = model.tokenLogits(modelHidden.get(new NDIndex(":{}", t - 1)), tokens(targets)).toFloatArray();
+          float[] logits = model.tokenLogits(modelHidden.get(new NDIndex(":{}", t - 1)), targets).toFloatArray();
           for (int i = 0; i < t - 1; i++) {
             inChunkNll[i] = logSumExp[i] - logits[i];
           }
@@ -334,17 +334,12 @@ public final class DocumentStream implements AutoCloseable {
           step.maxPosition, step.attention, (ended - step.began) / 1e6, (ended - since) / 1e6, t, step.sinksHeld, step.recentHeld);
     }
 
-    /** Token ids [n] on the model's device, in the current scope. */
-    private NDArray tokens(long[] ids) {
-      return manager.create(ids).toDevice(model.device(), false);
-    }
-
     WindowResult complete(long successor) {
       float[] nll = inChunkNll;
       if (successor >= 0) {
         nll = java.util.Arrays.copyOf(inChunkNll, inChunkNll.length + 1);
         try (NDScope scope = new NDScope()) {
-          nll[nll.length - 1] = lastLogSumExp - model.tokenLogits(lastHidden, tokens(new long[] {successor})).getFloat(0);
+          nll[nll.length - 1] = lastLogSumExp - model.tokenLogits(lastHidden, new long[] {successor}).getFloat(0);
         }
       }
       lastHidden.close();

@@ -385,11 +385,12 @@ public final class DecoderModel {
   }
 
   /**
-   * The logit of one given token per row: hidden [T, D] and token ids [T] → float32 [T], the dot product of
-   * each row with that token's row of the LM head (the same number as the head's product, to rounding).
+   * The logit of one given token per row: hidden [T, D] and T token ids → float32 [T], in {@code hidden}'s
+   * manager: the dot product of each row with that token's row of the LM head (the same number as the
+   * head's product, to rounding).
    */
-  public NDArray tokenLogits(NDArray hidden, NDArray tokens) {
-    NDArray rows = Embedding.embedding(tokens, weights.lmHead(), SparseFormat.DENSE).head();
+  public NDArray tokenLogits(NDArray hidden, long[] ids) {
+    NDArray rows = Embedding.embedding(tokens(hidden.getManager(), ids), weights.lmHead(), SparseFormat.DENSE).head().squeeze(0);
     return hidden.toType(DataType.FLOAT32, false).mul(rows.toType(DataType.FLOAT32, false)).sum(new int[] {1});
   }
 
