@@ -10,7 +10,7 @@ import io.longstream.model.positional.PositionalEncodings;
 import io.longstream.model.tokenizer.TextTokenizer;
 import io.longstream.model.transformer.DecoderModel;
 import io.longstream.model.transformer.DecoderWeights;
-import io.longstream.model.transformer.FusedAttention;
+import io.longstream.model.transformer.TorchScriptKernels;
 import io.longstream.model.transformer.WeightLoader;
 import io.longstream.model.weights.Checkpoint;
 import java.nio.file.Files;
@@ -73,7 +73,7 @@ public final class LanguageModel implements AutoCloseable {
               ParameterSource.checkpoint(checkpoint, manager, options.resolvedDataType(), options.resolvedDevice())),
           options.resolvedDataType(),
           options.resolvedDevice(),
-          FusedAttention.load(manager));
+          TorchScriptKernels.load(manager));
       Path tokenizerFile = directory.resolve("tokenizer.json");
       TextTokenizer tokenizer = Files.isRegularFile(tokenizerFile) ? TextTokenizer.load(tokenizerFile) : null;
       checkVocabulary(tokenizer, config, directory);

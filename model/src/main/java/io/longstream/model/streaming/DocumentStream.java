@@ -17,7 +17,6 @@ import io.longstream.model.transformer.ForwardResult;
 import io.longstream.model.transformer.NoGrad;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.IntUnaryOperator;
 
 /**
  * One document streaming through the model in chunks of C tokens, per the streaming-semantics spec.
@@ -39,7 +38,7 @@ public final class DocumentStream implements AutoCloseable {
   private final long[] pending;
   private final LayerPipeline pipeline;
   private final int[] stageBounds;
-  private final IntUnaryOperator logitColumns;
+  private final int logitColumns;
   private int pendingCount;
   private long nextWindow;
   private long processedTokens;
@@ -48,7 +47,7 @@ public final class DocumentStream implements AutoCloseable {
   private long previousWindowEnded;
 
   DocumentStream(
-      LanguageModel languageModel, LayerPipeline pipeline, StreamingSettings settings, List<TokenSpan> spans, IntUnaryOperator logitColumns) {
+      LanguageModel languageModel, LayerPipeline pipeline, StreamingSettings settings, List<TokenSpan> spans, int logitColumns) {
     this.model = languageModel.model();
     this.logitColumns = logitColumns;
     this.pipeline = pipeline;
@@ -308,7 +307,7 @@ public final class DocumentStream implements AutoCloseable {
       NDArray modelHidden = result.hidden().get(new NDIndex("0, {}:", skip));
       float[] logSumExp;
       try (NDScope scope = new NDScope()) {
-        logSumExp = model.logSumExp(modelHidden, logitColumns.applyAsInt(t)).toFloatArray();
+        logSumExp = model.logSumExp(modelHidden, logitColumns).toFloatArray();
         this.inChunkNll = new float[t - 1];
         if (t > 1) {
           long[] targets = java.util.Arrays.copyOfRange(chunk, 1, t);

@@ -15,13 +15,15 @@ public final class StreamingEngine {
   private final int logitColumns;
 
   /**
-   * Largest float32 [T, columns] slice of logits a window computes at once (see {@link
-   * io.longstream.model.transformer.DecoderModel#logSumExp}). A whole chunk's logits (50 MB for T = 256 and
-   * SmolLM2's 49,152 entries) lay above glibc's mmap ceiling and were mapped and faulted in afresh every
-   * step; row blocks of 16 MB fixed that but still streamed each block through memory twice (head, then
-   * log-softmax). Slices of 4 MB stay in cache between the two; measured in docs/BENCHMARKS.md.
+   * Vocabulary entries per slice of the LM head (see {@link
+   * io.longstream.model.transformer.DecoderModel#logSumExp}): 4 MB of float32 logits for a 256-token window. A
+   * whole chunk's logits (50 MB for T = 256 and SmolLM2's 49,152 entries) lay above glibc's mmap ceiling and
+   * were mapped and faulted in afresh every step; row blocks of 16 MB fixed that but still streamed each block
+   * through memory twice (head, then log-softmax). Slices that stay in cache between the two were faster
+   * (1,024-4,096 entries alike, 8,192 slower; docs/BENCHMARKS.md). One width for every window, since the head
+   * is packed per width for oneDNN.
    */
-  static final long LOGIT_SLICE_BYTES = 4L << 20;
+  static final int LOGIT_SLICE_COLUMNS = 4096;
 
   /** An engine that runs each step whole on the calling thread. */
   public StreamingEngine(LanguageModel languageModel) {
@@ -38,7 +40,7 @@ public final class StreamingEngine {
 
   /**
    * For tests: an engine whose LM head computes {@code logitColumns} vocabulary entries at a time, or 0 for
-   * as many as fit in {@link #LOGIT_SLICE_BYTES}.
+   * {@link #LOGIT_SLICE_COLUMNS}.
    */
   StreamingEngine(LanguageModel languageModel, int stages, int logitColumns) {
     if (logitColumns < 0) {
@@ -49,12 +51,9 @@ public final class StreamingEngine {
     this.logitColumns = logitColumns;
   }
 
-  /** Vocabulary entries per slice of the LM head for a window of {@code rows} tokens. */
-  int logitColumns(int rows) {
-    if (logitColumns > 0) {
-      return logitColumns;
-    }
-    return (int) Math.max(1, Math.min(languageModel.config().vocabSize(), LOGIT_SLICE_BYTES / (Float.BYTES * (long) rows)));
+  /** Vocabulary entries per slice of the LM head. */
+  int logitColumns() {
+    return logitColumns > 0 ? logitColumns : Math.min(languageModel.config().vocabSize(), LOGIT_SLICE_COLUMNS);
   }
 
   /** Threads one document's windows are spread over (1 = none besides the caller's). */
@@ -73,6 +72,6 @@ public final class StreamingEngine {
 
   /** Opens a stream that also pools the given token spans (e.g. sentences), in any order. */
   public DocumentStream open(StreamingSettings settings, List<TokenSpan> spans) {
-    return new DocumentStream(languageModel, pipeline, settings, spans, this::logitColumns);
+    return new DocumentStream(languageModel, pipeline, settings, spans, logitColumns());
   }
 }

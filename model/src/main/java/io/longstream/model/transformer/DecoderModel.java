@@ -20,6 +20,8 @@ import io.longstream.model.cache.NoCache;
 import io.longstream.model.config.ModelConfig;
 import io.longstream.model.positional.PositionalEncoding;
 import io.longstream.model.positional.PositionalStep;
+import io.longstream.model.transformer.TorchScriptKernels.PackedWeight;
+import java.util.List;
 
 /**
  * A decoder-only transformer of the Llama family (Llama, Mistral, Qwen2): embedding, N × (RMSNorm →
@@ -35,7 +37,9 @@ public final class DecoderModel {
   private final DataType dataType;
   private final Device device;
   private final float attentionScale;
-  private final FusedAttention fused;
+  private final TorchScriptKernels kernels;
+  // The projections in oneDNN's layout when the kernels are there and the model runs float32 on a CPU; null otherwise.
+  private final PackedWeights packed;
 
   /** A model that computes attention from its parts (always possible; needed for gradients and diagnostics). */
   public DecoderModel(
@@ -44,8 +48,10 @@ public final class DecoderModel {
   }
 
   /**
-   * A model that uses {@code fused} attention whenever nothing needs the probabilities (no observer) and
-   * no gradient is recorded; {@code fused} may be null.
+   * A model that uses {@code kernels} whenever no gradient is recorded: fused attention when nothing needs
+   * the probabilities (no observer), and oneDNN's matmul for linear layers when it runs float32 on a CPU
+   * (their weights are then packed once, here, into oneDNN's layout: {@link PackedWeights}); {@code kernels}
+   * may be null.
    */
   public DecoderModel(
       ModelConfig config,
@@ -53,8 +59,10 @@ public final class DecoderModel {
       PositionalEncoding positional,
       DataType dataType,
       Device device,
-      FusedAttention fused) {
-    this.fused = fused;
+      TorchScriptKernels kernels) {
+    this.kernels = kernels;
+    boolean oneDnn = kernels != null && "cpu".equals(device.getDeviceType()) && dataType == DataType.FLOAT32;
+    this.packed = oneDnn ? new PackedWeights(kernels, weights) : null;
     this.config = config;
     this.weights = weights;
     this.positional = positional;
@@ -164,7 +172,7 @@ public final class DecoderModel {
         // runs it. They are created in this step's manager and freed when the step closes.
         CacheStep cacheStep = cache.begin(manager, positions);
         PositionalStep pos = positional.prepare(manager, cacheStep.positions());
-        boolean useFused = fused != null && observer == null && !training;
+        boolean useFused = kernels != null && observer == null && !training;
         NDArray folded = useFused ? foldedMask(cacheStep.mask(), pos.attentionBias(), positions.length) : null;
         this.attention = new StepAttention(cacheStep, pos, observer, folded);
         // A copy in the step's manager, so that the embeddings computed from it are the step's, not the caller's.
@@ -256,19 +264,20 @@ public final class DecoderModel {
   /** x [B, T, D] → x + attention(norm(x)) → that + mlp(norm(that)). */
   private NDArray decoderLayer(NDArray x, int layer, StepAttention step) {
     LayerWeights w = weights.layers().get(layer);
-    NDArray attended = attention(rmsNorm(x, w.inputNorm()), w, layer, step);
+    PackedWeights.Layer p = oneDnn() ? packed.layer(layer) : null;
+    NDArray attended = attention(rmsNorm(x, w.inputNorm()), w, p, layer, step);
     NDArray h = x.add(attended);
-    return h.add(swiGlu(rmsNorm(h, w.postAttentionNorm()), w));
+    return h.add(swiGlu(rmsNorm(h, w.postAttentionNorm()), w, p));
   }
 
   /** Grouped-query attention of the step's tokens over the cache's entries. x [B, T, D] → [B, T, D]. */
-  private NDArray attention(NDArray x, LayerWeights w, int layer, StepAttention step) {
+  private NDArray attention(NDArray x, LayerWeights w, PackedWeights.Layer p, int layer, StepAttention step) {
     long b = x.getShape().get(0);
     long t = x.getShape().get(1);
     int h = config.numAttentionHeads();
     int hkv = config.numKeyValueHeads();
     int dh = config.headDim();
-    NDArray qkv = w.qkvBias() == null ? Linear.linear(x, w.qkv()).head() : Linear.linear(x, w.qkv(), w.qkvBias()).head();
+    NDArray qkv = linear(x, w.qkv(), p == null ? null : p.qkv(), w.qkvBias());
     NDList parts = qkv.split(new long[] {(long) h * dh, (long) (h + hkv) * dh}, 2);
     NDArray q = heads(parts.get(0), b, t, h, dh); // [B, H, T, Dh]
     CacheStep.KeyValues kv = step.cache().append(layer, heads(parts.get(1), b, t, hkv, dh), heads(parts.get(2), b, t, hkv, dh));
@@ -277,12 +286,12 @@ public final class DecoderModel {
     if (step.foldedMask() != null) {
       // Query heads h = kv·G + g share key head kv: fold G into the query axis, as the composed path does.
       NDArray grouped = step.pos().queries(q).reshape(b, hkv, (h / hkv) * t, dh);
-      context = fused.attend(grouped, keys, kv.values(), step.foldedMask(), attentionScale).reshape(b, h, t, dh);
+      context = kernels.attend(grouped, keys, kv.values(), step.foldedMask(), attentionScale).reshape(b, h, t, dh);
     } else {
       context = composedAttention(step.pos().queries(q), keys, kv.values(), step.cache(), step.pos(), layer, step.observer());
     }
     NDArray merged = context.transpose(0, 2, 1, 3).reshape(b, t, (long) h * dh);
-    return Linear.linear(merged, w.output()).head();
+    return linear(merged, w.output(), p == null ? null : p.output(), null);
   }
 
   /**
@@ -332,11 +341,27 @@ public final class DecoderModel {
     return x.reshape(b, t, heads, dh).transpose(0, 2, 1, 3);
   }
 
-  /** SwiGLU MLP: down(silu(gate(x)) ⊙ up(x)). x [B, T, D] → [B, T, D]. */
-  private NDArray swiGlu(NDArray x, LayerWeights w) {
-    NDList gateUp = Linear.linear(x, w.gateUp()).head().split(2, 2);
+  /** SwiGLU MLP: down(silu(gate(x)) ⊙ up(x)). x [B, T, D] → [B, T, D]; {@code p} as in {@link #decoderLayer}. */
+  private NDArray swiGlu(NDArray x, LayerWeights w, PackedWeights.Layer p) {
+    NDList gateUp = linear(x, w.gateUp(), p == null ? null : p.gateUp(), null).split(2, 2);
     NDArray gate = gateUp.get(0);
-    return Linear.linear(gate.mul(Activation.sigmoid(gate)).mul(gateUp.get(1)), w.down()).head();
+    return linear(gate.mul(Activation.sigmoid(gate)).mul(gateUp.get(1)), w.down(), p == null ? null : p.down(), null);
+  }
+
+  /** Whether this call runs the linear layers on oneDNN's packed weights (inference in float32 on a CPU). */
+  private boolean oneDnn() {
+    return packed != null && !JniUtils.isGradMode();
+  }
+
+  /**
+   * x·wᵀ (+ b): x [..., In], w [Out, In], b [Out] or null → [..., Out]; with oneDNN's kernels when {@code packed}, w
+   * in oneDNN's layout, is given (see {@link #oneDnn}), with DJL's otherwise.
+   */
+  private NDArray linear(NDArray x, NDArray w, PackedWeight packed, NDArray b) {
+    if (packed != null) {
+      return kernels.linear(x, packed, b);
+    }
+    return b == null ? Linear.linear(x, w).head() : Linear.linear(x, w, b).head();
   }
 
   /** RMSNorm as transformers computes it: weight ⊙ x / √(mean(x²) + ε), statistics in float32. */
@@ -349,7 +374,7 @@ public final class DecoderModel {
 
   /** The LM head: final hidden states [..., D] (normed, as {@link ForwardResult#hidden()}) → logits [..., V]. */
   public NDArray logits(NDArray hidden) {
-    return Linear.linear(hidden, weights.lmHead()).head();
+    return linear(hidden, weights.lmHead(), null, null);
   }
 
   /**
@@ -364,14 +389,17 @@ public final class DecoderModel {
     if (columns < 1) {
       throw new IllegalArgumentException("columns per slice must be ≥ 1, got " + columns);
     }
+    List<PackedWeight> packedSlices = oneDnn() ? packed.headSlices(columns) : null;
     NDArray head = weights.lmHead();
     long vocabulary = head.getShape().get(0);
     NDList maxima = new NDList();
     NDList sums = new NDList();
-    for (long from = 0; from < vocabulary; from += columns) {
+    for (int slice = 0; (long) slice * columns < vocabulary; slice++) {
       try (NDScope scope = new NDScope()) {
-        NDArray slice = head.get(new NDIndex("{}:{}", from, Math.min(vocabulary, from + columns)));
-        NDArray logits = Linear.linear(hidden, slice).head().toType(DataType.FLOAT32, false); // [T, columns]
+        long from = (long) slice * columns;
+        NDArray rows = head.get(new NDIndex("{}:{}", from, Math.min(vocabulary, from + columns)));
+        PackedWeight packedRows = packedSlices == null ? null : packedSlices.get(slice);
+        NDArray logits = linear(hidden, rows, packedRows, null).toType(DataType.FLOAT32, false); // [T, columns]
         NDArray max = logits.max(new int[] {1}, true);
         NDArray sum = logits.sub(max).exp().sum(new int[] {1}, true);
         NDScope.unregister(max, sum);

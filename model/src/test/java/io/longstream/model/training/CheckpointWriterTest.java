@@ -15,7 +15,7 @@ import io.longstream.model.positional.PositionalEncodings;
 import io.longstream.model.tokenizer.ByteTokenizer;
 import io.longstream.model.transformer.DecoderModel;
 import io.longstream.model.transformer.DecoderWeights;
-import io.longstream.model.transformer.FusedAttention;
+import io.longstream.model.transformer.TorchScriptKernels;
 import io.longstream.model.weights.SafetensorsFile;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -42,7 +42,7 @@ class CheckpointWriterTest {
       DecoderWeights weights = WeightInit.random(config, manager, 42);
       // The same attention kernel as LanguageModel.load uses: the round trip, not the kernel, is under test.
       DecoderModel original = new DecoderModel(config, weights, PositionalEncodings.create(config, DataType.FLOAT32),
-          DataType.FLOAT32, Device.cpu(), FusedAttention.load(manager));
+          DataType.FLOAT32, Device.cpu(), TorchScriptKernels.load(manager));
       CheckpointWriter.write(dir, config, weights, ByteTokenizer.tokenizerJson());
       NDArray expected = original.forward(manager, original.tokens(manager, ids), positions, original.noCache()).logits();
       try (LanguageModel lm = LanguageModel.load(dir, EngineOptions.cpu());
