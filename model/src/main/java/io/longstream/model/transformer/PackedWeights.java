@@ -32,7 +32,7 @@ final class PackedWeights {
     this.lmHead = weights.lmHead();
     List<Layer> packed = new ArrayList<>();
     for (LayerWeights w : weights.layers()) {
-      packed.add(new Layer(pack(w.qkv()), pack(w.output()), pack(w.gateUp()), pack(w.down())));
+      packed.add(new Layer(kernels.pack(w.qkv()), kernels.pack(w.output()), kernels.pack(w.gateUp()), kernels.pack(w.down())));
     }
     this.layers = List.copyOf(packed);
   }
@@ -51,14 +51,10 @@ final class PackedWeights {
       List<PackedWeight> slices = new ArrayList<>();
       for (long from = 0; from < vocabulary; from += c) {
         try (NDArray rows = lmHead.get(new NDIndex("{}:{}", from, Math.min(vocabulary, from + c)))) {
-          slices.add(pack(rows));
+          slices.add(kernels.pack(rows));
         }
       }
       return Collections.unmodifiableList(slices);
     });
-  }
-
-  private PackedWeight pack(NDArray weight) {
-    return kernels.pack(weight);
   }
 }
