@@ -397,8 +397,8 @@ public final class DecoderModel {
     for (int slice = 0; (long) slice * columns < vocabulary; slice++) {
       try (NDScope scope = new NDScope()) {
         long from = (long) slice * columns;
-        NDArray rows = head.get(new NDIndex("{}:{}", from, Math.min(vocabulary, from + columns)));
         PackedWeight packedRows = packedSlices == null ? null : packedSlices.get(slice);
+        NDArray rows = packedRows != null ? null : head.get(new NDIndex("{}:{}", from, Math.min(vocabulary, from + columns)));
         NDArray logits = linear(hidden, rows, packedRows, null).toType(DataType.FLOAT32, false); // [T, columns]
         NDArray max = logits.max(new int[] {1}, true);
         NDArray sum = logits.sub(max).exp().sum(new int[] {1}, true);

@@ -87,10 +87,9 @@ public final class TorchScriptKernels implements AutoCloseable {
   /**
    * A copy of a float32 linear weight w [Out, In] in oneDNN's blocked layout, owned by {@code w}'s manager, or null
    * where that layout cannot serve it. With a plain weight, libtorch 2.7's oneDNN runs an older GEMM; with a blocked
-   * one, its batch-reduce (brgemm) kernels. libtorch 2.7.1
-   * reads a packed weight wrongly when Out is not a multiple of 64 (found by TorchScriptKernelsTest: every row
-   * count, errors of the order of the outputs themselves), so such weights are not packed, and every packed copy is
-   * checked once against DJL's product before it is used.
+   * one, its batch-reduce (brgemm) kernels. libtorch 2.7.1 reads a packed weight wrongly when Out is not a multiple
+   * of 64 (found by TorchScriptKernelsTest: every row count, errors of the order of the outputs themselves), so such
+   * weights are not packed, and every packed copy is checked once against DJL's product before it is used.
    */
   PackedWeight pack(NDArray w) {
     long outputs = w.getShape().get(0);
